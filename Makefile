@@ -1,0 +1,50 @@
+# Two commands matter: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(VENV)/bin/flask --app equity_tool
+# Debian packages the test suite drives for real: a browser, a database server, PDF tools.
+SYSTEM_PACKAGES := chromium postgresql poppler-utils
+
+.PHONY: run test install system-deps lint lock bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Installs only what is missing, so a second run costs nothing.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+test: install system-deps
+	$(VENV)/bin/ruff check equity_tool tests bench
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check equity_tool tests bench
+
+# Rewrites the lock from what the venv holds; run after changing pyproject.toml.
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^equity-tool' > constraints.txt
+
+bench: install
+	$(PY) bench/questionnaire.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
