@@ -3,3 +3,30 @@
 Pure Python: nothing here imports Flask, an ORM, WTForms or docxtpl, so every other part of
 Equity Tool can depend on it and it can be tested on its own.
 """
+
+from .answertypes import TYPES, is_unanswered
+from .evaluate import Evaluation, evaluate
+from .loader import LoadResult, load_file, load_folder, load_paths, load_text, questionnaire_files
+from .model import Band, Choice, Flag, Question, Questionnaire, Section, Text
+from .problems import Problem
+
+__all__ = [
+    "TYPES",
+    "Band",
+    "Choice",
+    "Evaluation",
+    "Flag",
+    "LoadResult",
+    "Problem",
+    "Question",
+    "Questionnaire",
+    "Section",
+    "Text",
+    "evaluate",
+    "is_unanswered",
+    "load_file",
+    "load_folder",
+    "load_paths",
+    "load_text",
+    "questionnaire_files",
+]

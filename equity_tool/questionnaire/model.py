@@ -120,7 +120,7 @@ class Level:
     bands: tuple[Band, ...]
 
     def band_for(self, value: Any) -> Band | None:
-        if value is None:
+        if not isinstance(value, int | float) or isinstance(value, bool):
             return None
         for band in self.bands:
             if band.max is None or value <= band.max:
@@ -139,6 +139,7 @@ class Flag:
     message: Text
     min_level: str | None = None
     escalate_to: str | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True)

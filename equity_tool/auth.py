@@ -1,0 +1,85 @@
+"""Who is signed in, and what they may open: Flask-Login, sign-in by default, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
+from flask_login import LoginManager, current_user
+
+from .db import get_session
+from .exceptions import PermissionDenied
+from .models import Role, User
+
+__all__ = ["current_user", "public", "require_role", "safe_next_url"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.active else None
+
+
+def public(view: F) -> F:
+    """Let people who are not signed in open this view; every other view needs sign-in."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def require_role(*roles: Role) -> Callable[[F], F]:
+    """Allow the decorated view only to signed-in users with one of `roles` (else 403)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            check_role(*roles)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def check_role(*roles: Role) -> None:
+    """Raise PermissionDenied unless the signed-in user has one of `roles`."""
+    if current_user.role not in roles:
+        raise PermissionDenied("Your role does not allow you to do this.")
+
+
+def _require_sign_in() -> Any:
+    # Deny by default: a new view needs sign-in unless it is marked @public.
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or request.endpoint == "static" or getattr(view, "is_public", False):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """`target` as a path on this site, or None if it could lead anywhere else."""
+    if not target or "\\" in target or not target.isprintable():
+        return None
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc) and (
+        parts.scheme not in ("http", "https") or parts.netloc != request.host
+    ):
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(_require_sign_in)

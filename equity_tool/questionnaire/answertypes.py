@@ -1,0 +1,321 @@
+"""One class per question type: which keys it takes, how an answer is checked and shown.
+
+`check` turns a stored answer into its value in expressions, or says why it is invalid.
+Stored answers are JSON-like: text, numbers, 'YYYY-MM-DD' dates, lists, lists of mappings.
+Invalid input is stored as typed (so it can be shown back) and checked here every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import values as v
+from .messages import message
+from .model import Question
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    language: str | None
+    today: dt.date
+    values: dict[str, Any]  # values of earlier questions, for tables with rows_from
+
+
+Checked = tuple[Any, str | None]  # (value in expressions, invalid message)
+
+
+def is_unanswered(raw: Any) -> bool:
+    """An empty string, an empty list and a missing answer are all unanswered."""
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return raw.strip() == ""
+    if isinstance(raw, list):
+        return all(is_unanswered(item) for item in raw)
+    if isinstance(raw, dict):
+        return all(is_unanswered(item) for key, item in raw.items() if key != "row")
+    return False
+
+
+class AnswerType:
+    name = ""
+    keys: frozenset[str] = frozenset()
+    scalar = True  # may be a table column
+
+    def check(self, question: Question, raw: Any, ctx: CheckContext) -> Checked:
+        raise NotImplementedError
+
+    def display(self, question: Question, raw: Any, language: str | None = None) -> str:
+        return "" if is_unanswered(raw) else str(raw)
+
+
+class TextType(AnswerType):
+    name = "text"
+    keys = frozenset({"min_length", "max_length", "pattern", "pattern_message"})
+
+    def check(self, question, raw, ctx):
+        if not isinstance(raw, str):
+            return None, message("text", ctx.language)
+        text = raw.strip()
+        if question.min_length is not None and len(text) < question.min_length:
+            return None, message("too_short", ctx.language, n=question.min_length)
+        if question.max_length is not None and len(text) > question.max_length:
+            return None, message("too_long", ctx.language, n=question.max_length)
+        if question.pattern and not re.fullmatch(question.pattern, text):
+            custom = question.pattern_message
+            return None, custom.get(ctx.language) if custom else message("pattern", ctx.language)
+        return text, None
+
+
+class LongTextType(TextType):
+    name = "long_text"
+    keys = frozenset({"min_length", "max_length"})
+
+
+class NumberType(AnswerType):
+    name = "number"
+    keys = frozenset({"min", "max", "integer", "unit"})
+
+    def check(self, question, raw, ctx):
+        if not v.is_number(raw):
+            return None, message("number", ctx.language)
+        if question.integer and int(raw) != raw:
+            return None, message("integer", ctx.language)
+        if question.min is not None and raw < question.min:
+            return None, message("number_min", ctx.language, n=question.min)
+        if question.max is not None and raw > question.max:
+            return None, message("number_max", ctx.language, n=question.max)
+        return v.plain_number(raw), None
+
+    def display(self, question, raw, language=None):
+        if is_unanswered(raw):
+            return ""
+        text = f"{raw:,}" if v.is_number(raw) else str(raw)
+        return f"{text} {question.unit.get(language)}" if question.unit else text
+
+
+def date_bound(bound: Any, today: dt.date) -> dt.date | None:
+    return today if bound == "today" else v.as_date(bound)
+
+
+class DateType(AnswerType):
+    name = "date"
+    keys = frozenset({"min", "max"})
+
+    def check(self, question, raw, ctx):
+        date = v.as_date(raw) if isinstance(raw, str) else None
+        if date is None:
+            return None, message("date", ctx.language)
+        low, high = date_bound(question.min, ctx.today), date_bound(question.max, ctx.today)
+        if low and date < low:
+            return None, message("date_min", ctx.language, n=low.isoformat())
+        if high and date > high:
+            return None, message("date_max", ctx.language, n=high.isoformat())
+        return date, None
+
+
+class EmailType(AnswerType):
+    name = "email"
+
+    def check(self, question, raw, ctx):
+        if not isinstance(raw, str) or not _EMAIL.match(raw.strip()):
+            return None, message("email", ctx.language)
+        return raw.strip(), None
+
+
+class UrlType(AnswerType):
+    name = "url"
+
+    def check(self, question, raw, ctx):
+        if not isinstance(raw, str) or not _URL.match(raw.strip()):
+            return None, message("url", ctx.language)
+        return raw.strip(), None
+
+
+class YesNoType(AnswerType):
+    name = "yes_no"
+    keys = frozenset({"points", "labels"})
+
+    def check(self, question, raw, ctx):
+        if raw not in ("yes", "no"):
+            return None, message("yes_no", ctx.language)
+        return raw, None
+
+    def display(self, question, raw, language=None):
+        if raw not in ("yes", "no"):
+            return "" if is_unanswered(raw) else str(raw)
+        labels = question.labels or {}
+        return labels[raw].get(language) if raw in labels else message(raw, language)
+
+
+class SingleChoiceType(AnswerType):
+    name = "single_choice"
+    keys = frozenset({"choices", "display"})
+
+    def check(self, question, raw, ctx):
+        if not isinstance(raw, str) or question.choice(raw) is None:
+            return None, message("choice", ctx.language)
+        return raw, None
+
+    def display(self, question, raw, language=None):
+        choice = question.choice(raw) if isinstance(raw, str) else None
+        return choice.label.get(language) if choice else AnswerType.display(self, question, raw)
+
+
+class MultiChoiceType(AnswerType):
+    name = "multi_choice"
+    keys = frozenset({"choices", "min_selected", "max_selected"})
+
+    def check(self, question, raw, ctx):
+        picked = [raw] if isinstance(raw, str) else raw
+        if not isinstance(picked, list) or not all(isinstance(p, str) for p in picked):
+            return None, message("choices", ctx.language)
+        picked = [p for p in picked if p.strip()]
+        choices = [question.choice(p) for p in picked]
+        if any(c is None for c in choices) or len(set(picked)) != len(picked):
+            return None, message("choices", ctx.language)
+        exclusive = next((c for c in choices if c.exclusive), None)
+        if exclusive and len(choices) > 1:
+            return None, message("exclusive", ctx.language, label=exclusive.label.get(ctx.language))
+        if question.min_selected and len(picked) < question.min_selected and not exclusive:
+            return None, message("min_selected", ctx.language, n=question.min_selected)
+        if question.max_selected and len(picked) > question.max_selected:
+            return None, message("max_selected", ctx.language, n=question.max_selected)
+        order = [c.value for c in question.choices]
+        return sorted(picked, key=order.index), None
+
+    def display(self, question, raw, language=None):
+        picked = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
+        labels = [c.label.get(language) for c in question.choices if c.value in picked]
+        return "; ".join(labels)
+
+
+class ScaleType(AnswerType):
+    name = "scale"
+    keys = frozenset({"min", "max", "labels"})
+
+    @staticmethod
+    def bounds(question: Question) -> tuple[int, int]:
+        low = 1 if question.min is None else question.min
+        return low, 5 if question.max is None else question.max
+
+    def check(self, question, raw, ctx):
+        low, high = self.bounds(question)
+        if not v.is_number(raw) or int(raw) != raw or not low <= raw <= high:
+            return None, message("scale", ctx.language, a=low, b=high)
+        return int(raw), None
+
+    def display(self, question, raw, language=None):
+        text = AnswerType.display(self, question, raw)
+        label = (question.labels or {}).get(raw) if v.is_number(raw) else None
+        return f"{text} ({label.get(language)})" if label else text
+
+
+class InfoType(AnswerType):
+    name = "info"
+    keys = frozenset({"text"})
+    scalar = False
+
+    def check(self, question, raw, ctx):
+        return None, None
+
+
+class TableType(AnswerType):
+    name = "table"
+    keys = frozenset({"columns", "min_rows", "max_rows", "rows_from"})
+    scalar = False
+
+    def rows(self, question: Question, raw: Any, ctx: CheckContext) -> list[dict] | None:
+        """The rows to check: as given, or one per choice picked in the `rows_from` question."""
+        if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+            return None
+        if not question.rows_from:
+            return [row for row in raw if not is_unanswered(row)]
+        picked = ctx.values.get(question.rows_from) or []
+        given = {row.get("row"): row for row in raw}
+        return [{**given.get(value, {}), "row": value} for value in picked]
+
+    def check(self, question, raw, ctx):
+        rows = self.rows(question, raw, ctx)
+        if rows is None:
+            return None, message("table", ctx.language)
+        if not rows or all(is_unanswered(row) for row in rows):
+            return None, None
+        checked = []
+        for number, row in enumerate(rows, start=1):
+            value, problem = self._check_row(question, row, ctx)
+            if problem:
+                return None, f"{self.row_name(question, row, number, ctx.language)}, {problem}"
+            checked.append(value)
+        if question.min_rows and len(checked) < question.min_rows:
+            return None, message("min_rows", ctx.language, n=question.min_rows)
+        if question.max_rows and len(checked) > question.max_rows:
+            return None, message("max_rows", ctx.language, n=question.max_rows)
+        return checked, None
+
+    def _check_row(self, question: Question, row: dict, ctx: CheckContext) -> Checked:
+        known = {c.id for c in question.columns} | ({"row"} if question.rows_from else set())
+        unknown = [key for key in row if key not in known]
+        if unknown:
+            return None, message("unknown_column", ctx.language, n=unknown[0])
+        value: dict[str, Any] = {"row": row["row"]} if question.rows_from else {}
+        for column in question.columns:
+            cell = row.get(column.id)
+            label = column.label.get(ctx.language) if column.label else column.id
+            if is_unanswered(cell):
+                if column.required is True:
+                    return None, f"{label}: {message('cell_required', ctx.language)}"
+                value[column.id] = None
+                continue
+            cell_value, problem = TYPES[column.type].check(column, cell, ctx)
+            if problem:
+                return None, f"{label}: {problem}"
+            value[column.id] = cell_value
+        return value, None
+
+    @staticmethod
+    def row_name(question: Question, row: dict, number: int, language: str | None) -> str:
+        name = message("row", language, n=number)
+        source = question.rows_from and row.get("row")
+        return name if not source else f"{name} ({source})"
+
+    def display(self, question, raw, language=None):
+        if not isinstance(raw, list):
+            return AnswerType.display(self, question, raw)
+        lines = []
+        for row in raw:
+            if not isinstance(row, dict) or is_unanswered(row):
+                continue
+            cells = [
+                f"{(c.label.get(language) if c.label else c.id)}: "
+                f"{TYPES[c.type].display(c, row.get(c.id), language)}"
+                for c in question.columns
+                if not is_unanswered(row.get(c.id))
+            ]
+            lines.append("; ".join(cells))
+        return "\n".join(lines)
+
+
+TYPES: dict[str, AnswerType] = {
+    t.name: t
+    for t in (
+        TextType(),
+        LongTextType(),
+        NumberType(),
+        DateType(),
+        EmailType(),
+        UrlType(),
+        YesNoType(),
+        SingleChoiceType(),
+        MultiChoiceType(),
+        ScaleType(),
+        TableType(),
+        InfoType(),
+    )
+}

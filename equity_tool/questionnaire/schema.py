@@ -1,0 +1,237 @@
+"""Read a whole questionnaire from located YAML values, reporting every problem."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .expressions import _KEYWORDS, FUNCTIONS, Scope
+from .model import Question, Questionnaire, Rule, Section
+from .problems import Problems
+from .questions import check_rows_from, read_choices, read_question
+from .reader import LANGUAGE, Reader
+from .scoring import read_scoring
+from .yamlfile import YList, YMap
+
+TOP_KEYS = {
+    "id", "version", "title", "summary", "languages", "export", "choice_lists", "sections",
+    "scoring", "review",
+}  # fmt: skip
+SECTION_KEYS = {"id", "title", "intro", "show_if", "questions"}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_RESERVED = _KEYWORDS | set(FUNCTIONS)
+
+
+def read_questionnaire(root: Any, problems: Problems, path: str) -> Questionnaire | None:
+    """The questionnaire in `root`, or None when it has errors (all of them in `problems`)."""
+    reader = Reader(problems)
+    if not isinstance(root, YMap):
+        problems.error((1, 1), "a questionnaire file must be a mapping with id, version, title "
+                       "and sections")
+        return None
+    reader.keys(root, TOP_KEYS, {"id", "version", "title", "sections"}, "the questionnaire")
+    reader.languages = _languages(reader, root)
+    choice_lists = _choice_lists(reader, root)
+    sections = _sections(reader, root, choice_lists)
+    questions = {q.id: q for s in sections for q in s.questions}
+    fields = {
+        "id": _slug(reader, root),
+        "version": _version(reader, root),
+        "title": reader.text(root, "title", "the title"),
+        "summary": reader.text(root, "summary", "the summary"),
+        "languages": reader.languages,
+        "sections": tuple(sections),
+        "scoring": read_scoring(reader, root, questions),
+        "department_signoff": _signoff(reader, root),
+        "export_template": _template(reader, root, path),
+        "path": path,
+    }
+    if problems.has_errors:
+        return None
+    return Questionnaire(**fields)
+
+
+def _slug(reader: Reader, root: YMap) -> str:
+    value = reader.text_value(root, "id")
+    if "id" in root and (value is None or not _SLUG.match(value)):
+        reader.problems.error(root.at("id"), "the questionnaire id must use lower-case letters, "
+                              "digits and -, like 'rapid-equity-check'")
+    return value or ""
+
+
+def _version(reader: Reader, root: YMap) -> str:
+    value = root.get("version")
+    if isinstance(value, str):
+        return value
+    if "version" in root:
+        raw = root.raw.get("version", value)
+        reader.problems.error(root.at("version"), f"version must be a quoted string: write "
+                              f"version: \"{raw}\" (unquoted, {raw} is read as a number)")
+    return ""
+
+
+def _languages(reader: Reader, root: YMap) -> tuple[str, ...]:
+    items = reader.listing(root, "languages", "languages")
+    if not items:
+        return ("en",)
+    codes = []
+    for index, code in enumerate(items):
+        if not isinstance(code, str) or not LANGUAGE.match(code):
+            reader.problems.error(items.at(index), f"'{code}' is not a language code like en or "
+                                  "es")
+        elif code in codes:
+            reader.problems.error(items.at(index), f"the language '{code}' is listed twice")
+        else:
+            codes.append(code)
+    return tuple(codes) or ("en",)
+
+
+def _choice_lists(reader: Reader, root: YMap) -> dict[str, tuple]:
+    lists = reader.mapping(root, "choice_lists", "choice_lists") or YMap()
+    result = {}
+    for name in lists:
+        items = lists[name]
+        if not isinstance(items, YList):
+            reader.problems.error(lists.at(name), f"the choice list '{name}' must be a list of "
+                                  "choices")
+            continue
+        result[name] = read_choices(reader, items)
+    return result
+
+
+def _sections(reader: Reader, root: YMap, choice_lists: dict) -> list[Section]:
+    """Sections with their questions; expressions are compiled once all ids are known."""
+    items = reader.listing(root, "sections", "sections") or YList()
+    read: list[tuple[YMap, list[tuple[YMap, Question]]]] = []
+    section_ids: set[str] = set()
+    question_lines: dict[str, int] = {}
+    for index, node in enumerate(items):
+        if not isinstance(node, YMap):
+            reader.problems.error(items.at(index), "a section must be a mapping with id, title "
+                                  "and questions")
+            continue
+        reader.keys(node, SECTION_KEYS, {"id", "title", "questions"}, "a section")
+        section_id = reader.identifier(node, "id", "a section id")
+        if section_id in section_ids:
+            reader.problems.error(node.at("id"), f"the section id '{section_id}' is used twice")
+        section_ids.add(section_id)
+        read.append((node, _questions(reader, node, choice_lists, question_lines)))
+    every = {q.id: q for _, pairs in read for _, q in pairs}
+    return _compile(reader, read, every)
+
+
+def _questions(reader: Reader, section: YMap, choice_lists: dict, lines: dict[str, int]):
+    items = reader.listing(section, "questions", "a section's questions") or YList()
+    pairs = []
+    for index, node in enumerate(items):
+        if not isinstance(node, YMap):
+            reader.problems.error(items.at(index), "a question must be a mapping with id, type "
+                                  "and label")
+            continue
+        question = read_question(reader, node, choice_lists)
+        if question is None:
+            continue
+        if question.id in lines:
+            reader.problems.error(node.at("id"), f"the question id '{question.id}' is already "
+                                  f"used at line {lines[question.id]}; ids are unique in the file")
+        elif question.id in _RESERVED:
+            reader.problems.error(node.at("id"), f"'{question.id}' is a word of the expression "
+                                  "language; choose another id")
+        lines[question.id] = node.position[0]
+        pairs.append((node, question))
+    return pairs
+
+
+def _compile(reader: Reader, read: list, every: dict[str, Question]) -> list[Section]:
+    """Compile show_if, required and validate with the names each may use."""
+    answerable = {qid: q for qid, q in every.items() if q.answerable}
+    info = frozenset(qid for qid, q in every.items() if not q.answerable)
+    earlier: dict[str, Question] = {}
+    sections = []
+    for node, pairs in read:
+        show_if = None
+        if "show_if" in node:
+            show_if = reader.expression(node, "show_if", _scope(answerable, earlier, info,
+                                                               "show_if"))
+        questions = []
+        for qnode, question in pairs:
+            questions.append(_compile_question(reader, qnode, question, answerable, earlier, info))
+            check_rows_from(reader, qnode, question, earlier)
+            if question.answerable:
+                earlier[question.id] = question
+        sections.append(
+            Section(
+                id=reader.text_value(node, "id") or "",
+                title=reader.text(node, "title", "a section's title") or "",
+                intro=reader.text(node, "intro", "a section's intro"),
+                show_if=show_if,
+                questions=tuple(questions),
+                line=node.position[0],
+            )
+        )
+    return sections
+
+
+def _scope(answerable: dict, allowed: dict, info: frozenset, context: str) -> Scope:
+    return Scope(questions=answerable, allowed=frozenset(allowed), info=info, context=context)
+
+
+def _compile_question(reader, node: YMap, question: Question, answerable, earlier, info):
+    changes: dict[str, Any] = {}
+    if "show_if" in node:
+        changes["show_if"] = reader.expression(node, "show_if", _scope(answerable, earlier, info,
+                                                                        "show_if"))
+    if "required" in node and not isinstance(node["required"], bool):
+        changes["required"] = reader.expression(node, "required", _scope(answerable, earlier,
+                                                                          info, "required"))
+    elif isinstance(node.get("required"), bool):
+        changes["required"] = node["required"]
+    if "validate" in node:
+        changes["validate"] = _rules(reader, node, _scope(answerable, answerable, info,
+                                                          "a validate rule"))
+    return replace(question, **changes) if changes else question
+
+
+def _rules(reader: Reader, node: YMap, scope: Scope) -> tuple[Rule, ...]:
+    items = reader.listing(node, "validate", "validate") or YList()
+    rules = []
+    for index, item in enumerate(items):
+        if not isinstance(item, YMap):
+            reader.problems.error(items.at(index), "a validate entry must be a mapping like "
+                                  "{rule: EXPRESSION, message: TEXT}")
+            continue
+        reader.keys(item, {"rule", "message"}, {"rule", "message"}, "a validate entry")
+        expression = reader.expression(item, "rule", scope) if "rule" in item else None
+        message = reader.text(item, "message", "a validate message")
+        if expression is not None and message is not None:
+            rules.append(Rule(expression, message))
+    return tuple(rules)
+
+
+def _signoff(reader: Reader, root: YMap) -> bool:
+    review = reader.mapping(root, "review", "review")
+    if review is None:
+        return False
+    reader.keys(review, {"department_signoff"}, set(), "review")
+    return reader.boolean(review, "department_signoff", "department_signoff") \
+        if "department_signoff" in review else False
+
+
+def _template(reader: Reader, root: YMap, path: str) -> str | None:
+    export = reader.mapping(root, "export", "export")
+    if export is None:
+        return None
+    reader.keys(export, {"template"}, set(), "export")
+    name = reader.text_value(export, "template")
+    if name is None:
+        return None
+    template = (Path(path).parent / name).resolve()
+    if template.suffix.lower() != ".docx":
+        reader.problems.error(export.at("template"), f"the export template must be a .docx "
+                              f"file, not '{name}'")
+    elif path and not template.is_file():
+        reader.problems.error(export.at("template"), f"the export template '{name}' was not "
+                              f"found next to this file ({template})")
+    return str(template)

@@ -1,0 +1,212 @@
+"""Read YAML 1.2 into plain values that remember where each came from.
+
+ruamel.yaml composes the node graph (with its C parser where installed, for speed) and we
+resolve scalars ourselves with the YAML 1.2 core schema: only `true`/`false` are booleans, so
+`yes`, `no`, `on` and `off` stay text. Nothing is ever constructed from tags, so loading is
+safe whatever the file holds. Duplicate keys are reported, not silently merged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+Position = tuple[int, int]  # 1-based line and column
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_ALLOWED_TAGS = {"!"} | {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+}
+# Far more than any questionnaire needs; stops alias bombs and runaway nesting.
+MAX_NODES = 500_000
+MAX_DEPTH = 100
+
+
+class YAMLLoadError(Exception):
+    def __init__(self, position: Position, message: str):
+        super().__init__(message)
+        self.position = position
+        self.message = message
+
+
+class YMap(dict):
+    """A mapping with the position of itself, its keys, and its values."""
+
+    position: Position = (1, 1)
+    key_positions: dict[str, Position]
+    value_positions: dict[str, Position]
+    raw: dict[str, str]  # the source text of plain scalar values
+
+    def key_at(self, key: str) -> Position:
+        return self.key_positions.get(key, self.position)
+
+    def at(self, key: str) -> Position:
+        return self.value_positions.get(key, self.key_at(key))
+
+
+class YList(list):
+    """A sequence with the position of itself and of each item."""
+
+    position: Position = (1, 1)
+    item_positions: list[Position]
+    raw: list[str | None]
+
+    def at(self, index: int) -> Position:
+        return self.item_positions[index] if index < len(self.item_positions) else self.position
+
+
+@dataclass(frozen=True)
+class Scalar:
+    value: Any
+    raw: str | None  # source text when the scalar was plain (unquoted), else None
+
+
+def _position(node) -> Position:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def resolve_plain(text: str) -> Any:
+    """The YAML 1.2 core schema value of an unquoted scalar."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if text.lower() in (".inf", "+.inf", "-.inf", ".nan"):
+        return float(text.lower().replace(".", ""))
+    return text
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.count = 0
+        self.done: dict[int, Any] = {}  # aliases point at one node: build it once
+
+    def build(self, node, depth: int = 0) -> Scalar | YMap | YList:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YAMLLoadError(_position(node), "the file is too large or repeats an alias too often")
+        if depth > MAX_DEPTH:
+            raise YAMLLoadError(_position(node), f"nesting deeper than {MAX_DEPTH} levels")
+        _check_tag(node)
+        if id(node) in self.done:
+            return self.done[id(node)]
+        if isinstance(node, ScalarNode):
+            built: Any = _scalar(node)
+        elif isinstance(node, SequenceNode):
+            built = self._sequence(node, depth)
+        elif isinstance(node, MappingNode):
+            built = self._mapping(node, depth)
+        else:  # pragma: no cover - ruamel yields only these three
+            raise YAMLLoadError(_position(node), "unsupported YAML node")
+        self.done[id(node)] = built
+        return built
+
+    def _sequence(self, node, depth: int) -> YList:
+        result = YList()
+        result.position, result.item_positions, result.raw = _position(node), [], []
+        for item in node.value:
+            built = self.build(item, depth + 1)
+            result.item_positions.append(_position(item))
+            if isinstance(built, Scalar):
+                result.raw.append(built.raw)
+                built = built.value
+            else:
+                result.raw.append(None)
+            result.append(built)
+        return result
+
+    def _mapping(self, node, depth: int) -> YMap:
+        result = YMap()
+        result.position, result.key_positions, result.value_positions, result.raw = (
+            _position(node), {}, {}, {}
+        )
+        for key_node, value_node in node.value:
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, Scalar):
+                raise YAMLLoadError(_position(key_node), "a key must be plain text")
+            name = key.raw if key.raw is not None else key.value
+            name = "" if name is None else str(name)
+            if name in result:
+                first = result.key_positions[name][0]
+                raise YAMLLoadError(
+                    _position(key_node),
+                    f"the key '{name}' is given twice in this mapping (first at line {first}); "
+                    "keep one",
+                )
+            value = self.build(value_node, depth + 1)
+            result.key_positions[name] = _position(key_node)
+            result.value_positions[name] = _position(value_node)
+            if isinstance(value, Scalar):
+                if value.raw is not None:
+                    result.raw[name] = value.raw
+                value = value.value
+            result[name] = value
+        return result
+
+
+def _check_tag(node) -> None:
+    tag = getattr(node, "tag", None)
+    tag = getattr(tag, "value", tag)  # ruamel wraps tags in a Tag object in newer versions
+    if tag and str(tag) not in _ALLOWED_TAGS:
+        raise YAMLLoadError(_position(node), f"the tag {tag} is not allowed; remove it")
+
+
+def _scalar(node) -> Scalar:
+    if not node.style:  # plain ('' from the C parser, None from the pure one): resolve by YAML 1.2 rules, keep the text for text fields
+        return Scalar(resolve_plain(node.value), node.value)
+    return Scalar(node.value, None)
+
+
+def _composer(pure: bool) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)
+    yaml.version = (1, 2)
+    return yaml
+
+
+def parse(text: str) -> Any:
+    """Plain located values (YMap, YList, str, int, float, bool, None) from YAML text."""
+    try:
+        try:
+            node = _composer(pure=False).compose(text)
+        except (AttributeError, ImportError):  # no C extension: the pure parser is the same
+            node = _composer(pure=True).compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YAMLLoadError(position, f"this is not valid YAML: {exc.problem or exc}") from None
+    except YAMLError as exc:
+        raise YAMLLoadError((1, 1), f"this is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise YAMLLoadError((1, 1), "the YAML is nested too deeply") from None
+    if node is None:
+        return None
+    built = _Builder().build(node)
+    return built.value if isinstance(built, Scalar) else built
+
+
+def to_plain(value: Any) -> Any:
+    """Strip positions: ordinary dicts and lists, for hashing and storage."""
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    return value

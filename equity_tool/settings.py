@@ -1,0 +1,68 @@
+"""Settings read from the environment; each config key has the name of its variable."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message says how to fix it."""
+
+
+def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
+    """Flask config built from `environ`, with local defaults kept under `instance_path`."""
+    production = environ.get("EQUITY_TOOL_ENV", "development") == "production"
+    default_db = f"sqlite:///{instance_path / 'equity_tool.sqlite3'}"
+    return {
+        "EQUITY_TOOL_ENV": "production" if production else "development",
+        "DATABASE_URL": environ.get("DATABASE_URL") or default_db,
+        "SECRET_KEY": _secret_key(instance_path, environ, production=production),
+        "EQUITY_TOOL_QUESTIONNAIRES": Path(
+            environ.get("EQUITY_TOOL_QUESTIONNAIRES") or PROJECT_ROOT / "questionnaires"
+        ),
+        # Scripts cannot read the session cookie, other sites' forms do not carry it, and in
+        # production it only travels over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        # Forms stay valid for a working day: a long question page must not expire mid-answer.
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Large enough for any form; larger posts are refused before they are parsed.
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+
+
+def _secret_key(instance_path: Path, environ: Mapping[str, Any], *, production: bool) -> str:
+    if key := environ.get("SECRET_KEY"):
+        return key
+    if production:
+        raise SettingsError(
+            "SECRET_KEY must be set when EQUITY_TOOL_ENV=production. Generate one with:\n"
+            "  python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return _local_secret_key(instance_path / "secret_key")
+
+
+def _local_secret_key(path: Path) -> str:
+    """The key kept in `path`, created on first use; several workers may race to create it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # Written aside then linked into place, so no worker ever reads a half-written key.
+        fd, temporary = tempfile.mkstemp(dir=path.parent)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+        os.unlink(temporary)
+    return path.read_text().strip()
