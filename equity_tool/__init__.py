@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, cli, db, errors, headers, migrate, settings
+from . import auth, cli, db, errors, headers, migrate, settings, templating
 from .views import auth as auth_views
 from .views import home as home_views
 
@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app)
     cli.init_app(app)
     headers.init_app(app)
+    templating.init_app(app)
     for blueprint in (auth_views.bp, home_views.bp):
         app.register_blueprint(blueprint)
     return app

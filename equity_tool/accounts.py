@@ -101,7 +101,7 @@ def _parse_role(role: str) -> Role:
 def _department_for(session: Session, role: Role, name: str | None) -> Department | None:
     if not name:
         if role in DEPARTMENT_ROLES:
-            raise AccountError(f"A {role} belongs to a department: give --department")
+            raise AccountError(f"A {role} user belongs to a department: give --department")
         return None
     department = find_department(session, name=name)
     if department is None:

@@ -50,7 +50,7 @@ def close_session(_exception: BaseException | None = None) -> None:
         session.close()  # rolls back whatever was not committed
 
 
-def get_or_404(model: type[ModelT], id: Any) -> ModelT:  # noqa: A002 - mirrors Session.get
+def get_or_404(model: type[ModelT], id: Any) -> ModelT:
     """The row of `model` with primary key `id`, or NotFound (a 404 page)."""
     # A made-up id beyond PostgreSQL's integer range would otherwise be a DataError, not a 404.
     if isinstance(id, int) and not 0 < id <= MAX_ID:

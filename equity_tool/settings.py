@@ -28,6 +28,8 @@ def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
         "EQUITY_TOOL_QUESTIONNAIRES": Path(
             environ.get("EQUITY_TOOL_QUESTIONNAIRES") or PROJECT_ROOT / "questionnaires"
         ),
+        # Dates and times are shown in the city's zone (an IANA name such as America/Chicago).
+        "EQUITY_TOOL_TIMEZONE": environ.get("EQUITY_TOOL_TIMEZONE") or "UTC",
         # Scripts cannot read the session cookie, other sites' forms do not carry it, and in
         # production it only travels over HTTPS.
         "SESSION_COOKIE_HTTPONLY": True,

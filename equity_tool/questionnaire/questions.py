@@ -33,6 +33,7 @@ def read_question(reader: Reader, node: Any, choice_lists: dict, column: bool = 
     what = "a table column" if column else "a question"
     if not isinstance(node, YMap):
         return None
+    question_id = reader.identifier(node, "id", f"the id of {what}") or ""
     type_name = reader.text_value(node, "type")
     if type_name not in TYPES:
         _unknown_type(reader, node, type_name, column)
@@ -43,7 +44,7 @@ def read_question(reader: Reader, node: Any, choice_lists: dict, column: bool = 
         return None
     _check_keys(reader, node, answer_type.keys, type_name, column)
     fields: dict[str, Any] = {
-        "id": reader.identifier(node, "id", f"the id of {what}") or "",
+        "id": question_id,
         "type": type_name,
         "line": node.position[0],
         "label": reader.text(node, "label", f"the label of {what}", required=type_name != "info"),

@@ -135,6 +135,11 @@ class Reader:
         if text is None:
             self.problems.error(parent.at(key), f"{what} must be text, not {describe(value)}")
             return None
+        if len(self.languages) > 1:
+            self.problems.warning(
+                parent.at(key), f"{what} has no translation into {', '.join(self.languages[1:])}; "
+                f"'{self.languages[0]}' is shown",
+            )
         return Text({self.languages[0]: text}, self.languages[0])
 
     def _translations(self, node: YMap, what: str) -> Text | None:

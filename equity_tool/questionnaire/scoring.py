@@ -18,12 +18,12 @@ def read_scoring(reader: Reader, root: YMap, questions: dict[str, Question]) -> 
     reader.keys(node, {"scores", "level", "flags"}, set(), "scoring")
     answerable = {qid: q for qid, q in questions.items() if q.answerable}
     info = frozenset(qid for qid, q in questions.items() if not q.answerable)
-    scores = _scores(reader, node, answerable, info)
-    level = _level(reader, node, [s.id for s in scores])
+    scores, score_ids = _scores(reader, node, answerable, info)
+    level = _level(reader, node, score_ids)
     scope = Scope(
         questions=answerable,
-        allowed=frozenset(answerable) | {s.id for s in scores},
-        scores=frozenset(s.id for s in scores),
+        allowed=frozenset(answerable) | set(score_ids),
+        scores=frozenset(score_ids),
         info=info,
         context="a flag's when",
     )
@@ -46,8 +46,10 @@ def _entries(reader: Reader, node: YMap, key: str, what: str):
         yield item, entry_id or ""
 
 
-def _scores(reader: Reader, node: YMap, answerable: dict, info: frozenset) -> list[Score]:
+def _scores(reader: Reader, node: YMap, answerable: dict, info: frozenset):
+    """The scores that compiled, and every score id (so one bad formula does not cascade)."""
     scores: list[Score] = []
+    ids: list[str] = []
     for item, score_id in _entries(reader, node, "scores", "a score"):
         reader.keys(item, {"id", "label", "formula", "max"}, {"id", "label", "formula"}, "a score")
         if score_id in answerable or score_id in info:
@@ -55,17 +57,18 @@ def _scores(reader: Reader, node: YMap, answerable: dict, info: frozenset) -> li
                                   "id; choose another")
         scope = Scope(
             questions=answerable,
-            allowed=frozenset(answerable) | {s.id for s in scores},
-            scores=frozenset(s.id for s in scores) | {score_id},
+            allowed=frozenset(answerable) | set(ids),
+            scores=frozenset(ids) | {score_id},
             info=info,
             context="a formula",
         )
         formula = reader.expression(item, "formula", scope) if "formula" in item else None
         label = reader.text(item, "label", "a score's label")
         maximum = reader.number(item, "max", "max")
+        ids.append(score_id)
         if formula is not None and label is not None:
             scores.append(Score(score_id, label, formula, maximum))
-    return scores
+    return scores, ids
 
 
 def _level(reader: Reader, node: YMap, score_ids: list[str]) -> Level | None:

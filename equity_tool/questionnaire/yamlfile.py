@@ -99,9 +99,11 @@ class _Builder:
     def __init__(self) -> None:
         self.count = 0
         self.done: dict[int, Any] = {}  # aliases point at one node: build it once
+        self.sizes: dict[int, int] = {}
 
     def build(self, node, depth: int = 0) -> Scalar | YMap | YList:
-        self.count += 1
+        # An alias counts the whole subtree it repeats, so alias bombs hit the limit.
+        self.count += self.sizes.get(id(node), 1)
         if self.count > MAX_NODES:
             raise YAMLLoadError(_position(node), "the file is too large or repeats an alias too often")
         if depth > MAX_DEPTH:
@@ -109,6 +111,7 @@ class _Builder:
         _check_tag(node)
         if id(node) in self.done:
             return self.done[id(node)]
+        before = self.count
         if isinstance(node, ScalarNode):
             built: Any = _scalar(node)
         elif isinstance(node, SequenceNode):
@@ -118,6 +121,7 @@ class _Builder:
         else:  # pragma: no cover - ruamel yields only these three
             raise YAMLLoadError(_position(node), "unsupported YAML node")
         self.done[id(node)] = built
+        self.sizes[id(node)] = self.count - before + 1
         return built
 
     def _sequence(self, node, depth: int) -> YList:
