@@ -179,7 +179,7 @@ def test_texts_must_have_the_default_language_and_warn_on_missing_translations()
     assert problems(body, header) == [
         "11:16: warning: the label of a question has no 'es' translation; 'en' is shown",
         "12:15: error: help has no text in the default language 'en'",
-        "12:26: error: 'fr' is not one of this file's languages (en, es)",
+        "12:27: error: 'fr' is not one of this file's languages (en, es)",
     ]
 
 
