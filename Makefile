@@ -20,7 +20,7 @@ install: $(STAMP)
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo --if-empty
+	$(FLASK) demo --if-empty --url http://$(HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Installs only what is missing, so a second run costs nothing.

@@ -14,7 +14,7 @@ from .db import get_session
 from .exceptions import PermissionDenied
 from .models import Role, User
 
-__all__ = ["current_user", "public", "require_role", "safe_next_url"]
+__all__ = ["check_role", "current_user", "public", "require_role", "safe_next_url"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +52,7 @@ def require_role(*roles: Role) -> Callable[[F], F]:
 
 def check_role(*roles: Role) -> None:
     """Raise PermissionDenied unless the signed-in user has one of `roles`."""
-    if current_user.role not in roles:
+    if getattr(current_user, "role", None) not in roles:  # the anonymous user has no role
         raise PermissionDenied("Your role does not allow you to do this.")
 
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import Session, select
 
 from . import accounts
@@ -80,6 +80,7 @@ def list_departments():
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing if any user exists.")
 @click.option("--url", default="http://127.0.0.1:5000", help="Where the app will be served.")
 def demo(if_empty: bool, url: str):

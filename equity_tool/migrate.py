@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,7 +14,6 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
 
 
 def _render_item(kind: str, obj: Any, _context: Any) -> str | Literal[False]:
@@ -32,7 +32,8 @@ db_cli = AppGroup("db", help="Create and upgrade the database schema.")
 
 
 def alembic_config(url: str) -> Config:
-    config = Config()
+    # Alembic's default stdout is bound at import; today's lets click and tests capture output.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     # Passed as an attribute, not an option: ini interpolation would mangle a '%' in a password.
     config.attributes["url"] = url
@@ -43,6 +44,10 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
 def _config() -> Config:
     return alembic_config(current_app.config["DATABASE_URL"])
 
@@ -51,14 +56,14 @@ def _config() -> Config:
 @click.argument("revision", default="head")
 def upgrade_command(revision: str) -> None:
     """Upgrade the database to REVISION (default: the latest)."""
-    command.upgrade(_config(), revision)
+    upgrade(current_app.config["DATABASE_URL"], revision)
 
 
 @db_cli.command("downgrade")
 @click.argument("revision")
 def downgrade_command(revision: str) -> None:
     """Downgrade the database to REVISION ('-1' for one step, 'base' for empty)."""
-    command.downgrade(_config(), revision)
+    downgrade(current_app.config["DATABASE_URL"], revision)
 
 
 @db_cli.command("current")

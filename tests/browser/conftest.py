@@ -1,0 +1,100 @@
+"""Browser fixtures: the app served on loopback, Debian's chromium driven by Playwright, axe."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from equity_tool import cli, create_app, db, migrate
+
+CHROMIUM = "/usr/bin/chromium"
+# Only what a test needs; the rest is network chatter and background work.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+[AXE] = sorted((Path(__file__).parent.parent / "vendor").glob("axe-core-*.min.js"))
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory):
+    """The app on its own SQLite file, with the demo users (password cli.DEMO_PASSWORD)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "not secret: browser tests only"})
+    with app.app_context():
+        cli.create_demo(db.get_session())
+    yield app
+    db.get_engine(app).dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """The base URL of the app, served by werkzeug in a thread on a free loopback port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh tab with its own cookies; relative URLs go to the live server."""
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {' '.join(map(str, node['target']))}")
+            lines.append(f"    {node['failureSummary']}".replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_no_axe_violations() -> Callable[[Page], None]:
+    """assert_no_axe_violations(page): axe-core finds nothing against WCAG 2.1 A and AA."""
+    source = AXE.read_text()
+
+    def check(page: Page) -> None:
+        # evaluate() runs outside the page's Content-Security-Policy, unlike a <script> tag.
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        )
+        violations = result["violations"]
+        assert not violations, f"axe on {page.url}:\n{_describe(violations)}"
+        assert result["passes"], json.dumps(result)[:500]  # axe really ran
+
+    return check

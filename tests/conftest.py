@@ -1,0 +1,273 @@
+"""Fixtures for every test that needs the app: real databases, a client that reads pages.
+
+Request and database tests run twice, on an SQLite file and on a PostgreSQL server started here
+in a temporary folder (Debian's `postgresql` package, which `make test` installs).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session
+from werkzeug.test import TestResponse
+
+from equity_tool import accounts, cli, create_app, db, migrate
+from equity_tool.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+# The demo users' password, so that make_user and demo_users sign in alike.
+PASSWORD = cli.DEMO_PASSWORD
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def squash(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+class Page:
+    """A response parsed as HTML, read the way a person reads it (XPath; lxml has no CSS)."""
+
+    def __init__(self, response: TestResponse) -> None:
+        self.response = response
+        self.status = response.status_code
+        self.location = response.location  # where a redirect leads
+        self.html = lxml.html.document_fromstring(response.get_data(as_text=True) or "<html/>")
+
+    def all(self, xpath: str) -> list[Any]:
+        return self.html.xpath(xpath)
+
+    def one(self, xpath: str) -> Any:
+        found = self.all(xpath)
+        assert len(found) == 1, f"{len(found)} matches for {xpath}"
+        return found[0]
+
+    def text(self, xpath: str = "//main") -> str:
+        """The visible text of the one element `xpath` finds, whitespace squashed."""
+        return squash(self.one(xpath).text_content())
+
+    def by_class(self, name: str) -> list[Any]:
+        return self.html.find_class(name)
+
+    @property
+    def title(self) -> str:
+        return squash(self.html.findtext(".//title"))
+
+    @property
+    def h1(self) -> str:
+        return self.text("//h1")
+
+    @property
+    def error_summary(self) -> list[str]:
+        """The messages in the error summary, each linking to its field ("There is a problem")."""
+        return [squash(a.text_content()) for a in self.all("//div[@class='error-summary']//a")]
+
+    def form_data(self, xpath: str = "//main//form") -> tuple[str, dict[str, str]]:
+        """The form's action and the values its inputs would send as they are."""
+        form = self.one(xpath)
+        return form.get("action") or "", {k: v for k, v in form.form_values()}
+
+
+class PageClient(FlaskClient):
+    """A test client with page-level helpers: open a page, submit the form on it."""
+
+    def get_page(self, url: str, status: int = 200, **kwargs: Any) -> Page:
+        response = self.get(url, **kwargs)
+        assert response.status_code == status, (response.status_code, response.location)
+        return Page(response)
+
+    def post_page(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Page:
+        return Page(self.post(url, data=data or {}, **kwargs))
+
+    def submit(
+        self, page: Page, data: dict[str, Any], form: str = "//main//form", **kwargs: Any
+    ) -> Page:
+        """Post `data` through the form on `page`, with its hidden fields (the CSRF token)."""
+        action, values = page.form_data(form)
+        url = action or page.response.request.full_path
+        return self.post_page(url, data={**values, **data}, **kwargs)
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster in a temporary folder, on a free loopback port."""
+
+    TEMPLATE = "equity_tool_template"
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.dir = Path(tempfile.mkdtemp(prefix="equity-tool-pg-"))
+        self.port = free_port()
+        self.names = (f"test_{n}" for n in count())
+
+    def _run(self, program: str, *args: Any) -> None:
+        # initdb refuses to run as root, so root runs it as the postgres user.
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        command = [*as_postgres, str(self.bindir / program), *map(str, args)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode:
+            log = self.dir / "server.log"
+            detail = log.read_text() if log.exists() else ""
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}\n{detail}")
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        data = self.dir / "data"
+        self._run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                  "--no-locale", "--no-sync")
+        # Durability is pointless for a throwaway cluster, and turning it off is much faster.
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._run("pg_ctl", "-D", data, "-l", self.dir / "server.log", "-o", options, "-w",
+                  "start")
+        self.execute(f"CREATE DATABASE {self.TEMPLATE}")
+        migrate.upgrade(self.url(self.TEMPLATE))
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", self.dir / "data", "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def url(self, name: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def execute(self, sql: str) -> None:
+        dsn = f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(sql)
+
+    def database(self) -> Iterator[str]:
+        """A fresh, migrated database (copied from the template), dropped afterwards."""
+        name = next(self.names)
+        self.execute(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
+        yield self.url(name)
+        self.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    # Debian installs each major version side by side; take the newest.
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda path: int(Path(path).parts[4]))
+    if not found:
+        message = "PostgreSQL is not installed: run `make system-deps` (Debian package postgresql)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PostgresServer(Path(found[-1]).parent)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database of each kind, new for each test."""
+    if request.param == "sqlite":
+        path = tmp_path / "equity_tool.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        yield from request.getfixturevalue("postgres_server").database()
+
+
+# --- the app ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # scrypt takes a fifth of a second by design; tests create hundreds of users.
+    monkeypatch.setattr(accounts, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "not secret: tests only",
+        "EQUITY_TOOL_QUESTIONNAIRES": ROOT / "questionnaires",
+    })
+    app.test_client_class = PageClient
+    yield app
+    db.get_engine(app).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> PageClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session of the test's own, apart from the one each request opens."""
+    with Session(db.get_engine(app)) as session:
+        yield session
+
+
+@pytest.fixture
+def make_user(session: Session) -> Callable[..., User]:
+    """make_user(email, role="staff", department="Transportation") -> a user with PASSWORD."""
+
+    def make_user(email: str, role: str = "staff", department: str | None = "Transportation",
+                  name: str = "Test Person", password: str = PASSWORD) -> User:
+        if department and not accounts.find_department(session, name=department):
+            accounts.create_department(session, name=department)
+        return accounts.create_user(session, email=email, name=name, role=role,
+                                    password=password, department_name=department)
+
+    return make_user
+
+
+@pytest.fixture
+def demo_users(session: Session) -> dict[str, str]:
+    """The demo departments and users (password PASSWORD); role -> email."""
+    cli.create_demo(session)
+    return {role.value: email for role, (email, _, _) in cli.DEMO_USERS.items()}
+
+
+@pytest.fixture
+def login() -> Callable[..., None]:
+    """login(client, email, password=...): sign in through the sign-in page, as a person does."""
+
+    def login(client: PageClient, email: str, password: str = PASSWORD) -> None:
+        page = client.get_page("/sign-in")
+        response = client.submit(page, {"email": email, "password": password})
+        assert response.status == 302, response.error_summary
+
+    return login

@@ -1,0 +1,100 @@
+"""`flask users`, `flask departments` and `flask demo`, run as an administrator would."""
+
+from equity_tool.cli import DEMO_PASSWORD
+
+
+def test_add_department_and_user_then_list(runner):
+    result = runner.invoke(args=["departments", "add", "Housing"])
+    assert result.exit_code == 0
+    assert result.output == "Added department Housing\n"
+
+    result = runner.invoke(
+        args=["users", "add", "Hana@Example.org", "--name", "Hana Lee", "--role", "staff",
+              "--department", "Housing", "--password-stdin"],
+        input="a long password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "Added staff hana@example.org\n"
+
+    result = runner.invoke(args=["users", "list"])
+    assert result.output == "hana@example.org\tstaff\tHousing\tHana Lee\n"
+    assert runner.invoke(args=["departments", "list"]).output == "Housing\n"
+
+
+def test_user_can_then_sign_in(runner, client, login):
+    runner.invoke(args=["users", "add", "oli@example.org", "--name", "Oli", "--role", "officer",
+                        "--password-stdin"], input="a long password\n")
+    login(client, "oli@example.org", "a long password")
+
+
+def add_user(runner, *extra, email="x@example.org"):
+    return runner.invoke(
+        args=["users", "add", email, "--name", "X", "--password-stdin", *extra],
+        input="a long password\n",
+    )
+
+
+def test_errors_are_clear_and_change_nothing(runner):
+    runner.invoke(args=["departments", "add", "Housing"])
+    cases = [
+        (["--role", "boss"], "Error: Unknown role 'boss': choose one of staff, director, "
+                             "officer, councillor, admin"),
+        (["--role", "staff", "--department", "Fire"], "Error: Unknown department 'Fire'"),
+        (["--role", "staff"], "Error: A staff user belongs to a department: give --department"),
+        (["--role", "director"], "Error: A director user belongs to a department"),
+    ]
+    for extra, message in cases:
+        result = add_user(runner, *extra)
+        assert result.exit_code == 1
+        assert message in result.output
+    assert runner.invoke(args=["users", "list"]).output == ""
+
+
+def test_duplicate_email_is_refused(runner):
+    assert add_user(runner, "--role", "admin").exit_code == 0
+    result = add_user(runner, "--role", "admin", email="X@EXAMPLE.ORG")
+    assert result.exit_code == 1
+    assert "Error: A user with email x@example.org exists already" in result.output
+
+
+def test_duplicate_department_is_refused(runner):
+    runner.invoke(args=["departments", "add", "Housing"])
+    result = runner.invoke(args=["departments", "add", "Housing"])
+    assert result.exit_code == 1
+    assert "Error: Department 'Housing' exists already" in result.output
+
+
+def test_password_stdin_is_required(runner):
+    result = runner.invoke(args=["users", "add", "x@example.org", "--name", "X", "--role",
+                                 "admin"])
+    assert result.exit_code == 2
+    assert "--password-stdin" in result.output
+
+
+def test_demo_makes_one_user_per_role_and_says_how_to_sign_in(runner, client, login):
+    result = runner.invoke(args=["demo", "--url", "http://127.0.0.1:8000/"])
+    assert result.exit_code == 0
+    assert "Sign in at http://127.0.0.1:8000/sign-in" in result.output
+    assert repr(DEMO_PASSWORD) in result.output
+    users = runner.invoke(args=["users", "list"]).output.splitlines()
+    roles = sorted(line.split("\t")[1] for line in users)
+    assert roles == ["admin", "councillor", "director", "officer", "staff"]
+    for email in ("staff@example.org", "director@example.org", "officer@example.org"):
+        assert email in result.output
+    departments = runner.invoke(args=["departments", "list"]).output.splitlines()
+    assert departments == ["Housing", "Parks and Recreation", "Transportation"]
+    login(client, "staff@example.org", DEMO_PASSWORD)
+
+
+def test_demo_if_empty_leaves_existing_users_alone(runner):
+    add_user(runner, "--role", "admin")
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert result.output == "Users exist already: no demo data added.\n"
+    assert len(runner.invoke(args=["users", "list"]).output.splitlines()) == 1
+
+
+def test_demo_twice_adds_nothing_twice(runner):
+    runner.invoke(args=["demo"])
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert len(runner.invoke(args=["users", "list"]).output.splitlines()) == 5
