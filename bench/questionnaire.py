@@ -18,7 +18,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from equity_tool.questionnaire import evaluate, load_text  # noqa: E402
+from equity_tool.questionnaire import evaluate, load_text
 
 SECTIONS, PER_SECTION = 50, 20  # 1,000 questions
 
@@ -51,15 +51,21 @@ def generate() -> tuple[str, dict]:
         for q in range(PER_SECTION):
             number = s * PER_SECTION + q
             kind, extra, answer = _QUESTION_SHAPES[number % len(_QUESTION_SHAPES)]
-            lines.append(f"      - id: q{number}\n        type: {kind}\n"
-                         f"        label: Question {number}?\n        help: Some *help*.\n"
-                         f"        required: true\n{extra}")
+            lines.append(
+                f"      - id: q{number}\n        type: {kind}\n"
+                f"        label: Question {number}?\n        help: Some *help*.\n"
+                f"        required: true\n{extra}"
+            )
             if number % len(_QUESTION_SHAPES) == 1 and number > 8:
                 # a choice question shown only when an earlier yes/no says yes
-                lines.append(f"        show_if: q{number - 1} == 'yes' or count(q{number - 7}) > 0\n")
+                lines.append(
+                    f"        show_if: q{number - 1} == 'yes' or count(q{number - 7}) > 0\n"
+                )
             if kind == "number":
-                lines.append(f"        validate:\n          - {{rule: 'q{number} >= 0', "
-                             f"message: Must be positive}}\n")
+                lines.append(
+                    f"        validate:\n          - {{rule: 'q{number} >= 0', "
+                    f"message: Must be positive}}\n"
+                )
             answers[f"q{number}"] = answer
     lines.append(_scoring())
     return "".join(lines), answers
@@ -69,10 +75,11 @@ def _scoring() -> str:
     choices = [f"points(q{n})" for n in range(1, SECTIONS * PER_SECTION, len(_QUESTION_SHAPES))]
     return (
         "scoring:\n  scores:\n"
-        f"    - {{id: exposure, label: Exposure, formula: \"{' + '.join(choices[:60])}\"}}\n"
-        "    - {id: total, label: Total, formula: \"exposure * 2 + points(q2)\"}\n"
+        f'    - {{id: exposure, label: Exposure, formula: "{" + ".join(choices[:60])}"}}\n'
+        '    - {id: total, label: Total, formula: "exposure * 2 + points(q2)"}\n'
         "  level:\n    from: total\n    bands:\n"
-        "      - {max: 50, id: low, label: Low}\n      - {max: 200, id: moderate, label: Moderate}\n"
+        "      - {max: 50, id: low, label: Low}\n"
+        "      - {max: 200, id: moderate, label: Moderate}\n"
         "      - {id: high, label: High}\n  flags:\n"
         + "".join(
             f"    - {{id: f{n}, when: \"q{n} == 'no' and total > 10\", severity: warning, "
@@ -107,13 +114,19 @@ def main() -> None:
         runs.append(time.perf_counter() - start)
     median = statistics.median(runs)
     questions = len(questionnaire.questions())
-    print(f"questions: {questions}, file: {len(text) / 1024:.0f} KiB, "
-          f"expressions: show_if {sum(q.show_if is not None for q in questionnaire.questions())}, "
-          f"flags {len(questionnaire.scoring.flags)}")
-    print(f"(a) load+check {load * 1000:.1f} ms vs PyYAML CSafeLoader {floor * 1000:.1f} ms: "
-          f"ratio {load / floor:.2f}x (target <= 5x)")
-    print(f"(b) evaluate full answers: median {median * 1000:.2f} ms over {len(runs)} runs "
-          f"(target < 5 ms)")
+    print(
+        f"questions: {questions}, file: {len(text) / 1024:.0f} KiB, "
+        f"expressions: show_if {sum(q.show_if is not None for q in questionnaire.questions())}, "
+        f"flags {len(questionnaire.scoring.flags)}"
+    )
+    print(
+        f"(a) load+check {load * 1000:.1f} ms vs PyYAML CSafeLoader {floor * 1000:.1f} ms: "
+        f"ratio {load / floor:.2f}x (target <= 5x)"
+    )
+    print(
+        f"(b) evaluate full answers: median {median * 1000:.2f} ms over {len(runs)} runs "
+        f"(target < 5 ms)"
+    )
 
 
 if __name__ == "__main__":

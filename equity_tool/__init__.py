@@ -1,43 +1,20 @@
-"""Equity Tool: racial equity impact assessments for city governments."""
+"""Equity Tool: racial equity impact assessments for city governments.
+
+Importing the package loads nothing else, so `equity_tool.questionnaire` (the pure engine)
+can be imported without Flask; `create_app` builds the web application on demand.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
-
-from . import auth, cli, db, errors, headers, migrate, settings, templating
-from .views import auth as auth_views
-from .views import home as home_views
-
-csrf = CSRFProtect()
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The app, configured from the environment; `test_config` overrides any setting."""
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(settings.PROJECT_ROOT / "templates"),
-        static_folder=str(settings.PROJECT_ROOT / "static"),
-    )
-    overrides = dict(test_config or {})
-    app.config.from_mapping(settings.load(Path(app.instance_path), {**os.environ, **overrides}))
-    app.config.from_mapping(overrides)
+    from .app import create_app as build
 
-    db.init_app(app)
-    csrf.init_app(app)
-    auth.init_app(app)
-    errors.init_app(app)
-    migrate.init_app(app)
-    cli.init_app(app)
-    headers.init_app(app)
-    templating.init_app(app)
-    for blueprint in (auth_views.bp, home_views.bp):
-        app.register_blueprint(blueprint)
-    return app
-
+    return build(test_config)

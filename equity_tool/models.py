@@ -150,6 +150,8 @@ class Assessment(SQLModel, table=True):
     questionnaire_version: str = Field(sa_type=sa.String(50))
     title: str = Field(sa_type=sa.String(300))
     decision_kind: str = Field(sa_type=sa.String(100))
+    # The language its questions are asked and exported in: one of the questionnaire's.
+    language: str = Field(default="en", sa_type=sa.String(20))
     department_id: int = Field(foreign_key="departments.id", index=True)
     created_by_id: int = Field(foreign_key="users.id")
     state: AssessmentState = Field(default=AssessmentState.DRAFT, sa_type=EnumText(AssessmentState))

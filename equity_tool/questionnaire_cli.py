@@ -18,7 +18,7 @@ group = AppGroup("questionnaires", help="Check questionnaire files and try their
 
 
 def questionnaire_folder() -> Path:
-    return Path(current_app.config["QUESTIONNAIRES_DIR"])
+    return Path(current_app.config["EQUITY_TOOL_QUESTIONNAIRES"])
 
 
 @group.command("check")
@@ -37,8 +37,7 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem))
     errors = sum(p.is_error for p in problems) + len(missing)
     warnings = len(problems) - sum(p.is_error for p in problems)
-    click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)",
-               err=True)
+    click.echo(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
     sys.exit(1 if errors else 0)
 
 
@@ -92,3 +91,7 @@ def score(path: Path, answers_path: Path) -> None:
     summary = evaluation.summary(questionnaire)
     summary["scores"] = {k: plain_number(v) for k, v in summary["scores"].items()}
     click.echo(json.dumps(summary, ensure_ascii=False, default=str))
+
+
+def init_app(app) -> None:
+    app.cli.add_command(group)

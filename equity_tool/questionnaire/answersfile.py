@@ -30,8 +30,10 @@ def read_answers(questionnaire: Questionnaire, text: str, path: str):
         question = questionnaire.question(key)
         if question is None or not question.answerable:
             ids = [q.id for q in questionnaire.questions() if q.answerable]
-            problems.error(root.key_at(key), f"'{key}' is not a question of "
-                           f"{questionnaire.id}{did_you_mean(key, ids)}")
+            problems.error(
+                root.key_at(key),
+                f"'{key}' is not a question of {questionnaire.id}{did_you_mean(key, ids)}",
+            )
             continue
         answers[key] = _answer(question, root[key], root.raw.get(key))
     return (None if problems.items else answers), problems.items
@@ -41,8 +43,10 @@ def _answer(question: Question, value: Any, raw: str | None) -> Any:
     if question.type in _TEXT_TYPES and raw is not None and value is not None:
         return raw
     if question.type == "multi_choice" and isinstance(value, YList):
-        return [r if r is not None and v is not None else v for v, r in zip(value, value.raw,
-                                                                             strict=True)]
+        return [
+            r if r is not None and v is not None else v
+            for v, r in zip(value, value.raw, strict=True)
+        ]
     if question.type == "table" and isinstance(value, YList):
         return [_row(question, row) for row in value]
     return value
@@ -53,7 +57,8 @@ def _row(table: Question, row: Any) -> Any:
         return row
     columns = {c.id: c for c in table.columns}
     return {
-        key: _answer(columns[key], row[key], row.raw.get(key)) if key in columns
+        key: _answer(columns[key], row[key], row.raw.get(key))
+        if key in columns
         else row.raw.get(key, row[key])
         for key in row
     }

@@ -48,8 +48,14 @@ class AnswerType:
     keys: frozenset[str] = frozenset()
     scalar = True  # may be a table column
 
+    multiple = False  # a form sends several values (checkboxes)
+
     def check(self, question: Question, raw: Any, ctx: CheckContext) -> Checked:
         raise NotImplementedError
+
+    def from_form(self, question: Question, values: list[str]) -> Any:
+        """The answer to store from what a form sent; input that is not valid is kept as typed."""
+        return values[0] if values else None
 
     def display(self, question: Question, raw: Any, language: str | None = None) -> str:
         return "" if is_unanswered(raw) else str(raw)
@@ -78,9 +84,22 @@ class LongTextType(TextType):
     keys = frozenset({"min_length", "max_length"})
 
 
+def parse_number(text: str) -> Any:
+    """1,500.50 or $1500 -> a number; anything else is kept as typed."""
+    cleaned = text.strip().replace(",", "").replace("$", "").replace(" ", "")
+    if re.fullmatch(r"[-+]?[0-9]{1,15}", cleaned):
+        return int(cleaned)
+    if re.fullmatch(r"[-+]?[0-9]{0,15}\.[0-9]{1,15}", cleaned):
+        return float(cleaned)
+    return text
+
+
 class NumberType(AnswerType):
     name = "number"
     keys = frozenset({"min", "max", "integer", "unit"})
+
+    def from_form(self, question, values):
+        return parse_number(values[0]) if values and values[0].strip() else None
 
     def check(self, question, raw, ctx):
         if not v.is_number(raw):
@@ -171,6 +190,10 @@ class SingleChoiceType(AnswerType):
 class MultiChoiceType(AnswerType):
     name = "multi_choice"
     keys = frozenset({"choices", "min_selected", "max_selected"})
+    multiple = True
+
+    def from_form(self, question, values):
+        return [v for v in values if v] or None
 
     def check(self, question, raw, ctx):
         picked = [raw] if isinstance(raw, str) else raw
@@ -204,6 +227,9 @@ class ScaleType(AnswerType):
     def bounds(question: Question) -> tuple[int, int]:
         low = 1 if question.min is None else question.min
         return low, 5 if question.max is None else question.max
+
+    def from_form(self, question, values):
+        return parse_number(values[0]) if values and values[0].strip() else None
 
     def check(self, question, raw, ctx):
         low, high = self.bounds(question)

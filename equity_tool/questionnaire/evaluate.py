@@ -26,6 +26,7 @@ class Evaluation:
     values: dict[str, Any]  # question and score ids -> value in expressions (null when hidden)
     hidden: list[str]  # answerable questions hidden by show_if, file order
     hidden_sections: set[str]
+    undecided_sections: set[str]  # hidden because their show_if cannot tell yet (null)
     required: set[str]  # visible questions that must be answered
     missing: list[str]
     invalid: dict[str, str]  # question id -> the message a person reads
@@ -61,6 +62,7 @@ class _Round:
     hidden: list[str]
     hidden_sections: set[str]
     invalid: dict[str, str]
+    undecided_sections: set[str] = field(default_factory=set)
 
 
 def evaluate(
@@ -80,13 +82,15 @@ def evaluate(
         if failures == broken:
             break
         broken = failures
-    state.invalid.update({qid: message for qid, message in failures.items()
-                          if qid not in state.hidden})
+    state.invalid.update(
+        {qid: message for qid, message in failures.items() if qid not in state.hidden}
+    )
     env = _env(questionnaire, state.values, today)
     result = Evaluation(
         values=state.values,
         hidden=state.hidden,
         hidden_sections=state.hidden_sections,
+        undecided_sections=state.undecided_sections,
         required=_required(questionnaire, state, env),
         missing=[],
         invalid=state.invalid,
@@ -105,9 +109,12 @@ def _resolve(questionnaire, answers, language, today, broken) -> _Round:
     context = CheckContext(language, today, values)
     env = _env(questionnaire, values, today)
     for section in questionnaire.sections:
-        section_visible = section.show_if is None or truth(section.show_if(env)) is True
+        shown = True if section.show_if is None else truth(section.show_if(env))
+        section_visible = shown is True
         if not section_visible:
             state.hidden_sections.add(section.id)
+            if shown is None:
+                state.undecided_sections.add(section.id)
         for question in section.questions:
             if not question.answerable:
                 continue
@@ -169,8 +176,11 @@ def _score(questionnaire: Questionnaire, env: Env, result: Evaluation) -> None:
     for flag in scoring.flags:
         if truth(flag.when(env)) is True:
             result.flags.append(flag)
-            if flag.min_level and level and (band is None or
-                                             level.rank(flag.min_level) > level.rank(band.id)):
+            if (
+                flag.min_level
+                and level
+                and (band is None or level.rank(flag.min_level) > level.rank(band.id))
+            ):
                 band = level.bands[level.rank(flag.min_level)]
     result.level = band
 

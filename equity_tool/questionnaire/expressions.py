@@ -9,7 +9,6 @@ power operator and number literals are short, so no expression can compute a hug
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -204,8 +203,11 @@ class _Compiler:
         token = node.children[0]
         text = str(token)
         if any(len(part) > 15 for part in text.split(".")):
-            raise ExpressionError("a number may have at most 15 digits before and after the point",
-                                  token.line, token.column)
+            raise ExpressionError(
+                "a number may have at most 15 digits before and after the point",
+                token.line,
+                token.column,
+            )
         value = float(text) if "." in text else int(text)
         return lambda env: value
 
@@ -314,8 +316,9 @@ class _Compiler:
         table_id = self._question_argument("column", nodes[0], {"table"}, "a table question")
         column_node = nodes[1]
         if getattr(column_node, "data", None) != "string":
-            raise ExpressionError("column()'s second argument is a column id in quotes",
-                                  *_start(column_node))
+            raise ExpressionError(
+                "column()'s second argument is a column id in quotes", *_start(column_node)
+            )
         column_id = str(column_node.children[0])[1:-1]
         table = self.scope.questions.get(table_id)
         column_ids = [c.id for c in table.columns] + (["row"] if table.rows_from else [])

@@ -32,8 +32,9 @@ class LoadResult:
 
 def content_hash(data) -> str:
     """A hash of what the file says, not how: comments, spacing and key order do not count."""
-    canonical = json.dumps(to_plain(data), sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        to_plain(data), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -107,13 +108,19 @@ def _check_across(results: list[LoadResult], known_ids: frozenset[str]) -> None:
             continue
         problems = Problems(result.path)
         if q.id in seen:
-            problems.error((1, 1), f"the id '{q.id}' is already used by {seen[q.id]}; ids are "
-                           "unique across the folder")
+            problems.error(
+                (1, 1),
+                f"the id '{q.id}' is already used by {seen[q.id]}; ids are "
+                "unique across the folder",
+            )
         seen.setdefault(q.id, result.path)
         for flag in q.scoring.flags:
             if flag.escalate_to and flag.escalate_to not in ids | known_ids:
-                problems.error((flag.line, 1), f"the flag '{flag.id}' escalates to '{flag.escalate_to}', "
-                               "which is not a questionnaire in this folder")
+                problems.error(
+                    (flag.line, 1),
+                    f"the flag '{flag.id}' escalates to '{flag.escalate_to}', "
+                    "which is not a questionnaire in this folder",
+                )
         if problems.items:
             result.problems = sorted(result.problems + problems.items)
             if problems.has_errors:

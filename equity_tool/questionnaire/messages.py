@@ -22,16 +22,31 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "es": "Escriba {n} caracteres o menos",
     },
     "pattern": {"en": "Enter it in the format asked for", "es": "Escríbalo en el formato pedido"},
-    "number": {"en": "Enter a number, like 25 or 1500.50", "es": "Escriba un número, como 25 o 1500.50"},
+    "number": {
+        "en": "Enter a number, like 25 or 1500.50",
+        "es": "Escriba un número, como 25 o 1500.50",
+    },
     "integer": {"en": "Enter a whole number", "es": "Escriba un número entero"},
-    "number_min": {"en": "Enter a number of {n} or more", "es": "Escriba un número igual o mayor que {n}"},
-    "number_max": {"en": "Enter a number of {n} or less", "es": "Escriba un número igual o menor que {n}"},
+    "number_min": {
+        "en": "Enter a number of {n} or more",
+        "es": "Escriba un número igual o mayor que {n}",
+    },
+    "number_max": {
+        "en": "Enter a number of {n} or less",
+        "es": "Escriba un número igual o menor que {n}",
+    },
     "date": {
         "en": f"Enter a real date, for example {EXAMPLE_DATE}",
         "es": f"Escriba una fecha real, por ejemplo {EXAMPLE_DATE}",
     },
-    "date_min": {"en": "Enter a date on or after {n}", "es": "Escriba una fecha igual o posterior a {n}"},
-    "date_max": {"en": "Enter a date on or before {n}", "es": "Escriba una fecha igual o anterior a {n}"},
+    "date_min": {
+        "en": "Enter a date on or after {n}",
+        "es": "Escriba una fecha igual o posterior a {n}",
+    },
+    "date_max": {
+        "en": "Enter a date on or before {n}",
+        "es": "Escriba una fecha igual o anterior a {n}",
+    },
     "email": {
         "en": "Enter an email address in the correct format, like name@example.gov",
         "es": "Escriba un correo electrónico válido, como nombre@ejemplo.gov",
@@ -42,13 +57,19 @@ _MESSAGES: dict[str, dict[str, str]] = {
     },
     "yes_no": {"en": "Select yes or no", "es": "Seleccione sí o no"},
     "choice": {"en": "Select one of the options", "es": "Seleccione una de las opciones"},
-    "choices": {"en": "Select only options from the list", "es": "Seleccione solo opciones de la lista"},
+    "choices": {
+        "en": "Select only options from the list",
+        "es": "Seleccione solo opciones de la lista",
+    },
     "exclusive": {
         "en": "'{label}' cannot be selected with other options",
         "es": "'{label}' no se puede seleccionar junto con otras opciones",
     },
     "min_selected": {"en": "Select at least {n} options", "es": "Seleccione al menos {n} opciones"},
-    "max_selected": {"en": "Select at most {n} options", "es": "Seleccione como máximo {n} opciones"},
+    "max_selected": {
+        "en": "Select at most {n} options",
+        "es": "Seleccione como máximo {n} opciones",
+    },
     "scale": {"en": "Select a value from {a} to {b}", "es": "Seleccione un valor de {a} a {b}"},
     "table": {"en": "Enter the table's rows", "es": "Complete las filas de la tabla"},
     "unknown_column": {"en": "Unknown column '{n}'", "es": "Columna desconocida '{n}'"},

@@ -78,8 +78,9 @@ def _check_keys(reader: Reader, node: YMap, type_keys: frozenset, type_name: str
             if column and key in ("show_if", "validate"):
                 reader.problems.error(node.key_at(key), f"a table column cannot have '{key}'")
             elif column and key == "required" and not isinstance(node[key], bool):
-                reader.problems.error(node.at(key), "a table column's 'required' must be true "
-                                      "or false")
+                reader.problems.error(
+                    node.at(key), "a table column's 'required' must be true or false"
+                )
             continue
         if key in _ALL_TYPE_KEYS:
             owners = sorted(n for n, t in TYPES.items() if key in t.keys)
@@ -114,8 +115,9 @@ def _text(reader: Reader, node: YMap, choice_lists) -> dict:
         try:
             re.compile(pattern)
         except re.error as exc:
-            reader.problems.error(node.at("pattern"), f"pattern is not a valid regular "
-                                  f"expression: {exc}")
+            reader.problems.error(
+                node.at("pattern"), f"pattern is not a valid regular expression: {exc}"
+            )
             pattern = None
     fields["pattern"] = pattern
     fields["pattern_message"] = reader.text(node, "pattern_message", "pattern_message")
@@ -170,8 +172,11 @@ def _scale(reader: Reader, node: YMap, choice_lists) -> dict:
         bottom, top = 1 if low is None else low, 5 if high is None else high
         for key in labels:
             if not re.fullmatch(r"-?[0-9]+", key) or not bottom <= int(key) <= top:
-                reader.problems.error(labels.key_at(key), f"a scale label's key must be a whole "
-                                      f"number from {bottom} to {top}, not '{key}'")
+                reader.problems.error(
+                    labels.key_at(key),
+                    f"a scale label's key must be a whole "
+                    f"number from {bottom} to {top}, not '{key}'",
+                )
                 continue
             fields["labels"][int(key)] = reader.text(labels, key, f"the label for {key}")
     return fields
@@ -189,8 +194,14 @@ def _choice_question(reader: Reader, node: YMap, choice_lists: dict) -> dict:
     for key in ("min_selected", "max_selected"):
         if key in node:
             fields[key] = reader.number(node, key, key, integer=True)
-    _ordered(reader, node, fields.get("min_selected"), fields.get("max_selected"),
-             "min_selected", "max_selected")
+    _ordered(
+        reader,
+        node,
+        fields.get("min_selected"),
+        fields.get("max_selected"),
+        "min_selected",
+        "max_selected",
+    )
     return fields
 
 
@@ -202,13 +213,15 @@ def _choices(reader: Reader, node: YMap, choice_lists: dict) -> tuple[Choice, ..
     if isinstance(value, str):
         if value not in choice_lists:
             hint = did_you_mean(value, choice_lists)
-            reader.problems.error(node.at("choices"), f"there is no choice list named '{value}'"
-                                  f" in choice_lists{hint}")
+            reader.problems.error(
+                node.at("choices"), f"there is no choice list named '{value}' in choice_lists{hint}"
+            )
             return ()
         return choice_lists[value]
     if not isinstance(value, YList):
-        reader.problems.error(node.at("choices"), "choices must be a list, or the name of a "
-                              "list in choice_lists")
+        reader.problems.error(
+            node.at("choices"), "choices must be a list, or the name of a list in choice_lists"
+        )
         return ()
     return read_choices(reader, value)
 
@@ -220,24 +233,30 @@ def read_choices(reader: Reader, items: YList) -> tuple[Choice, ...]:
         reader.problems.error(items.position, "a list of choices needs at least one choice")
     for index, item in enumerate(items):
         if not isinstance(item, YMap):
-            reader.problems.error(items.at(index), "a choice must be a mapping like "
-                                  "{value: low, label: Low}")
+            reader.problems.error(
+                items.at(index), "a choice must be a mapping like {value: low, label: Low}"
+            )
             continue
         reader.keys(item, CHOICE_KEYS, {"value", "label"}, "a choice")
         value = reader.text_value(item, "value")
         if "value" in item and (value is None or not _CHOICE_VALUE.match(value)):
-            reader.problems.error(item.at("value"), "a choice's value must be a short code of "
-                                  "letters, digits, _ and -, like 'none_known'")
+            reader.problems.error(
+                item.at("value"),
+                "a choice's value must be a short code of "
+                "letters, digits, _ and -, like 'none_known'",
+            )
         elif value in seen:
-            reader.problems.error(item.at("value"), f"the value '{value}' is used twice in "
-                                  "this list of choices")
+            reader.problems.error(
+                item.at("value"), f"the value '{value}' is used twice in this list of choices"
+            )
         seen.add(value)
         choices.append(
             Choice(
                 value=value or "",
                 label=reader.text(item, "label", "a choice's label") or _blank(reader),
                 points=reader.number(item, "points", "points"),
-                exclusive=reader.boolean(item, "exclusive", "exclusive") if "exclusive" in item
+                exclusive=reader.boolean(item, "exclusive", "exclusive")
+                if "exclusive" in item
                 else False,
                 other=reader.boolean(item, "other", "other") if "other" in item else False,
             )
@@ -263,9 +282,12 @@ def _table(reader: Reader, node: YMap, choice_lists: dict) -> dict:
                 reader.problems.error(columns_node.position, "each column must be a mapping")
             continue
         if column.id in seen or column.id == "row":
-            reader.problems.error(item.at("id"), f"the column id '{column.id}' is used twice "
-                                  "in this table" if column.id in seen else
-                                  "'row' is kept for the choice of rows_from; choose another id")
+            reader.problems.error(
+                item.at("id"),
+                f"the column id '{column.id}' is used twice in this table"
+                if column.id in seen
+                else "'row' is kept for the choice of rows_from; choose another id",
+            )
         seen.add(column.id)
         columns.append(column)
     fields: dict[str, Any] = {"columns": tuple(columns)}

@@ -137,7 +137,8 @@ class Reader:
             return None
         if len(self.languages) > 1:
             self.problems.warning(
-                parent.at(key), f"{what} has no translation into {', '.join(self.languages[1:])}; "
+                parent.at(key),
+                f"{what} has no translation into {', '.join(self.languages[1:])}; "
                 f"'{self.languages[0]}' is shown",
             )
         return Text({self.languages[0]: text}, self.languages[0])
@@ -158,8 +159,9 @@ class Reader:
                 texts[code] = text
         default = self.languages[0]
         if default not in node:
-            self.problems.error(node.position, f"{what} has no text in the default language "
-                                f"'{default}'")
+            self.problems.error(
+                node.position, f"{what} has no text in the default language '{default}'"
+            )
             return None
         for code in self.languages[1:]:
             if code not in node:
@@ -173,8 +175,10 @@ class Reader:
         source = self.text_value(parent, key)
         if source is None:
             value = parent.get(key)
-            self.problems.error(parent.at(key), f"{scope.context} must be an expression in text, "
-                                f"not {describe(value)}")
+            self.problems.error(
+                parent.at(key),
+                f"{scope.context} must be an expression in text, not {describe(value)}",
+            )
             return None
         try:
             return compile_expression(source, scope)

@@ -28,8 +28,9 @@ def read_questionnaire(root: Any, problems: Problems, path: str) -> Questionnair
     """The questionnaire in `root`, or None when it has errors (all of them in `problems`)."""
     reader = Reader(problems)
     if not isinstance(root, YMap):
-        problems.error((1, 1), "a questionnaire file must be a mapping with id, version, title "
-                       "and sections")
+        problems.error(
+            (1, 1), "a questionnaire file must be a mapping with id, version, title and sections"
+        )
         return None
     reader.keys(root, TOP_KEYS, {"id", "version", "title", "sections"}, "the questionnaire")
     reader.languages = _languages(reader, root)
@@ -56,8 +57,11 @@ def read_questionnaire(root: Any, problems: Problems, path: str) -> Questionnair
 def _slug(reader: Reader, root: YMap) -> str:
     value = reader.text_value(root, "id")
     if "id" in root and (value is None or not _SLUG.match(value)):
-        reader.problems.error(root.at("id"), "the questionnaire id must use lower-case letters, "
-                              "digits and -, like 'rapid-equity-check'")
+        reader.problems.error(
+            root.at("id"),
+            "the questionnaire id must use lower-case letters, "
+            "digits and -, like 'rapid-equity-check'",
+        )
     return value or ""
 
 
@@ -67,8 +71,11 @@ def _version(reader: Reader, root: YMap) -> str:
         return value
     if "version" in root:
         raw = root.raw.get("version", value)
-        reader.problems.error(root.at("version"), f"version must be a quoted string: write "
-                              f"version: \"{raw}\" (unquoted, {raw} is read as a number)")
+        reader.problems.error(
+            root.at("version"),
+            f"version must be a quoted string: write "
+            f'version: "{raw}" (unquoted, {raw} is read as a number)',
+        )
     return ""
 
 
@@ -79,8 +86,7 @@ def _languages(reader: Reader, root: YMap) -> tuple[str, ...]:
     codes = []
     for index, code in enumerate(items):
         if not isinstance(code, str) or not LANGUAGE.match(code):
-            reader.problems.error(items.at(index), f"'{code}' is not a language code like en or "
-                                  "es")
+            reader.problems.error(items.at(index), f"'{code}' is not a language code like en or es")
         elif code in codes:
             reader.problems.error(items.at(index), f"the language '{code}' is listed twice")
         else:
@@ -94,8 +100,9 @@ def _choice_lists(reader: Reader, root: YMap) -> dict[str, tuple]:
     for name in lists:
         items = lists[name]
         if not isinstance(items, YList):
-            reader.problems.error(lists.at(name), f"the choice list '{name}' must be a list of "
-                                  "choices")
+            reader.problems.error(
+                lists.at(name), f"the choice list '{name}' must be a list of choices"
+            )
             continue
         result[name] = read_choices(reader, items)
     return result
@@ -109,8 +116,9 @@ def _sections(reader: Reader, root: YMap, choice_lists: dict) -> list[Section]:
     question_lines: dict[str, int] = {}
     for index, node in enumerate(items):
         if not isinstance(node, YMap):
-            reader.problems.error(items.at(index), "a section must be a mapping with id, title "
-                                  "and questions")
+            reader.problems.error(
+                items.at(index), "a section must be a mapping with id, title and questions"
+            )
             continue
         reader.keys(node, SECTION_KEYS, {"id", "title", "questions"}, "a section")
         section_id = reader.identifier(node, "id", "a section id")
@@ -127,18 +135,24 @@ def _questions(reader: Reader, section: YMap, choice_lists: dict, lines: dict[st
     pairs = []
     for index, node in enumerate(items):
         if not isinstance(node, YMap):
-            reader.problems.error(items.at(index), "a question must be a mapping with id, type "
-                                  "and label")
+            reader.problems.error(
+                items.at(index), "a question must be a mapping with id, type and label"
+            )
             continue
         question = read_question(reader, node, choice_lists)
         if question is None:
             continue
         if question.id in lines:
-            reader.problems.error(node.at("id"), f"the question id '{question.id}' is already "
-                                  f"used at line {lines[question.id]}; ids are unique in the file")
+            reader.problems.error(
+                node.at("id"),
+                f"the question id '{question.id}' is already "
+                f"used at line {lines[question.id]}; ids are unique in the file",
+            )
         elif question.id in _RESERVED:
-            reader.problems.error(node.at("id"), f"'{question.id}' is a word of the expression "
-                                  "language; choose another id")
+            reader.problems.error(
+                node.at("id"),
+                f"'{question.id}' is a word of the expression language; choose another id",
+            )
         lines[question.id] = node.position[0]
         pairs.append((node, question))
     return pairs
@@ -153,8 +167,9 @@ def _compile(reader: Reader, read: list, every: dict[str, Question]) -> list[Sec
     for node, pairs in read:
         show_if = None
         if "show_if" in node:
-            show_if = reader.expression(node, "show_if", _scope(answerable, earlier, info,
-                                                               "show_if"))
+            show_if = reader.expression(
+                node, "show_if", _scope(answerable, earlier, info, "show_if")
+            )
         questions = []
         for qnode, question in pairs:
             questions.append(_compile_question(reader, qnode, question, answerable, earlier, info))
@@ -181,16 +196,19 @@ def _scope(answerable: dict, allowed: dict, info: frozenset, context: str) -> Sc
 def _compile_question(reader, node: YMap, question: Question, answerable, earlier, info):
     changes: dict[str, Any] = {}
     if "show_if" in node:
-        changes["show_if"] = reader.expression(node, "show_if", _scope(answerable, earlier, info,
-                                                                        "show_if"))
+        changes["show_if"] = reader.expression(
+            node, "show_if", _scope(answerable, earlier, info, "show_if")
+        )
     if "required" in node and not isinstance(node["required"], bool):
-        changes["required"] = reader.expression(node, "required", _scope(answerable, earlier,
-                                                                          info, "required"))
+        changes["required"] = reader.expression(
+            node, "required", _scope(answerable, earlier, info, "required")
+        )
     elif isinstance(node.get("required"), bool):
         changes["required"] = node["required"]
     if "validate" in node:
-        changes["validate"] = _rules(reader, node, _scope(answerable, answerable, info,
-                                                          "a validate rule"))
+        changes["validate"] = _rules(
+            reader, node, _scope(answerable, answerable, info, "a validate rule")
+        )
     return replace(question, **changes) if changes else question
 
 
@@ -199,8 +217,10 @@ def _rules(reader: Reader, node: YMap, scope: Scope) -> tuple[Rule, ...]:
     rules = []
     for index, item in enumerate(items):
         if not isinstance(item, YMap):
-            reader.problems.error(items.at(index), "a validate entry must be a mapping like "
-                                  "{rule: EXPRESSION, message: TEXT}")
+            reader.problems.error(
+                items.at(index),
+                "a validate entry must be a mapping like {rule: EXPRESSION, message: TEXT}",
+            )
             continue
         reader.keys(item, {"rule", "message"}, {"rule", "message"}, "a validate entry")
         expression = reader.expression(item, "rule", scope) if "rule" in item else None
@@ -215,8 +235,11 @@ def _signoff(reader: Reader, root: YMap) -> bool:
     if review is None:
         return False
     reader.keys(review, {"department_signoff"}, set(), "review")
-    return reader.boolean(review, "department_signoff", "department_signoff") \
-        if "department_signoff" in review else False
+    return (
+        reader.boolean(review, "department_signoff", "department_signoff")
+        if "department_signoff" in review
+        else False
+    )
 
 
 def _template(reader: Reader, root: YMap, path: str) -> str | None:
@@ -229,9 +252,12 @@ def _template(reader: Reader, root: YMap, path: str) -> str | None:
         return None
     template = (Path(path).parent / name).resolve()
     if template.suffix.lower() != ".docx":
-        reader.problems.error(export.at("template"), f"the export template must be a .docx "
-                              f"file, not '{name}'")
+        reader.problems.error(
+            export.at("template"), f"the export template must be a .docx file, not '{name}'"
+        )
     elif path and not template.is_file():
-        reader.problems.error(export.at("template"), f"the export template '{name}' was not "
-                              f"found next to this file ({template})")
+        reader.problems.error(
+            export.at("template"),
+            f"the export template '{name}' was not found next to this file ({template})",
+        )
     return str(template)

@@ -53,8 +53,9 @@ def _scores(reader: Reader, node: YMap, answerable: dict, info: frozenset):
     for item, score_id in _entries(reader, node, "scores", "a score"):
         reader.keys(item, {"id", "label", "formula", "max"}, {"id", "label", "formula"}, "a score")
         if score_id in answerable or score_id in info:
-            reader.problems.error(item.at("id"), f"the score id '{score_id}' is also a question "
-                                  "id; choose another")
+            reader.problems.error(
+                item.at("id"), f"the score id '{score_id}' is also a question id; choose another"
+            )
         scope = Scope(
             questions=answerable,
             allowed=frozenset(answerable) | set(ids),
@@ -78,8 +79,11 @@ def _level(reader: Reader, node: YMap, score_ids: list[str]) -> Level | None:
     reader.keys(level, {"from", "bands"}, {"from", "bands"}, "level")
     source = reader.text_value(level, "from")
     if "from" in level and source not in score_ids:
-        reader.problems.error(level.at("from"), f"level.from must name a score; '{source}' is "
-                              f"not one{did_you_mean(str(source), score_ids)}")
+        reader.problems.error(
+            level.at("from"),
+            f"level.from must name a score; '{source}' is "
+            f"not one{did_you_mean(str(source), score_ids)}",
+        )
     bands = _bands(reader, level)
     return Level(source or "", tuple(bands)) if bands else None
 
@@ -93,13 +97,18 @@ def _bands(reader: Reader, level: YMap) -> list[Band]:
         maximum = reader.number(item, "max", "max")
         last = index == len(items) - 1
         if last and "max" in item:
-            reader.problems.error(item.at("max"), "the last band has no max: it takes every "
-                                  "score above the one before")
+            reader.problems.error(
+                item.at("max"),
+                "the last band has no max: it takes every score above the one before",
+            )
         elif not last and "max" not in item:
             reader.problems.error(item.position, "every band but the last needs a max")
         elif maximum is not None and previous is not None and maximum <= previous:
-            reader.problems.error(item.at("max"), f"each band's max must be greater than the one "
-                                  f"before ({previous}), so bands never overlap")
+            reader.problems.error(
+                item.at("max"),
+                f"each band's max must be greater than the one "
+                f"before ({previous}), so bands never overlap",
+            )
         previous = maximum if maximum is not None else previous
         label = reader.text(item, "label", "a band's label")
         description = reader.text(item, "description", "a band's description")
@@ -115,14 +124,19 @@ def _flags(reader: Reader, node: YMap, scope: Scope, level: Level | None) -> lis
     for item, flag_id in _entries(reader, node, "flags", "a flag"):
         reader.keys(item, keys, {"id", "when", "severity", "message"}, "a flag")
         when = reader.expression(item, "when", scope) if "when" in item else None
-        severity = reader.choice_of(item, "severity", SEVERITIES, "severity") \
-            if "severity" in item else None
+        severity = (
+            reader.choice_of(item, "severity", SEVERITIES, "severity")
+            if "severity" in item
+            else None
+        )
         message = reader.text(item, "message", "a flag's message")
         min_level = reader.text_value(item, "min_level")
         if "min_level" in item and min_level not in band_ids:
             where = "the level's bands" if band_ids else "a level block (there is none)"
-            reader.problems.error(item.at("min_level"), f"min_level must name one of "
-                                  f"{where}{did_you_mean(str(min_level), band_ids)}")
+            reader.problems.error(
+                item.at("min_level"),
+                f"min_level must name one of {where}{did_you_mean(str(min_level), band_ids)}",
+            )
         escalate_to = reader.text_value(item, "escalate_to")
         if None not in (when, severity, message):
             line = item.at("escalate_to" if escalate_to else "id")[0]

@@ -26,7 +26,8 @@ _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _ALLOWED_TAGS = {"!"} | {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
 }
 # Far more than any questionnaire needs; stops alias bombs and runaway nesting.
 MAX_NODES = 500_000
@@ -106,7 +107,9 @@ class _Builder:
         # An alias counts the whole subtree it repeats, so alias bombs hit the limit.
         self.count += self.sizes.get(id(node), 1)
         if self.count > MAX_NODES:
-            raise YAMLLoadError(_position(node), "the file is too large or repeats an alias too often")
+            raise YAMLLoadError(
+                _position(node), "the file is too large or repeats an alias too often"
+            )
         if depth > MAX_DEPTH:
             raise YAMLLoadError(_position(node), f"nesting deeper than {MAX_DEPTH} levels")
         _check_tag(node)
@@ -142,7 +145,10 @@ class _Builder:
     def _mapping(self, node, depth: int) -> YMap:
         result = YMap()
         result.position, result.key_positions, result.value_positions, result.raw = (
-            _position(node), {}, {}, {}
+            _position(node),
+            {},
+            {},
+            {},
         )
         for key_node, value_node in node.value:
             key = self.build(key_node, depth + 1)
@@ -178,7 +184,9 @@ def _check_tag(node) -> None:
 
 
 def _scalar(node) -> Scalar:
-    if not node.style:  # plain ('' from the C parser, None from the pure one): resolve by YAML 1.2 rules, keep the text for text fields
+    # Plain ('' from the C parser, None from the pure one): resolve by YAML 1.2 rules, and keep
+    # the text for fields that expect text.
+    if not node.style:
         return Scalar(resolve_plain(node.value), node.value)
     return Scalar(node.value, None)
 

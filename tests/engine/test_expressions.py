@@ -22,8 +22,7 @@ VALUES = {
 
 
 def run(source: str, values: dict | None = None):
-    env = Env(dict(VALUES if values is None else values), TODAY, lambda q, v: 0,
-              lambda t, c, v: [])
+    env = Env(dict(VALUES if values is None else values), TODAY, lambda q, v: 0, lambda t, c, v: [])
     return compile_expression(source, SCOPE)(env)
 
 

@@ -44,7 +44,7 @@ def test_unquoted_digits_stay_as_written_where_text_is_expected():
 
 
 def test_an_unquoted_version_number_is_an_error_that_says_to_add_quotes():
-    header = 'id: t\nversion: 1.10\ntitle: T\n'
+    header = "id: t\nversion: 1.10\ntitle: T\n"
     assert problems(one_section(YES_NO), header) == [
         '2:10: error: version must be a quoted string: write version: "1.10" '
         "(unquoted, 1.10 is read as a number)"
@@ -70,8 +70,10 @@ def test_a_yaml_syntax_error_gives_its_line():
 
 def test_python_tags_are_refused_and_nothing_is_constructed():
     found = problems("sections: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
-    assert found == ["4:11: error: the tag tag:yaml.org,2002:python/object/apply:os.system "
-                     "is not allowed; remove it"]
+    assert found == [
+        "4:11: error: the tag tag:yaml.org,2002:python/object/apply:os.system "
+        "is not allowed; remove it"
+    ]
 
 
 def test_an_alias_bomb_is_refused_not_expanded():
@@ -222,12 +224,15 @@ def test_bounds_and_patterns_are_checked():
     assert found[0] == "8:55: error: max must not be less than min"
     assert found[1].startswith("9:48: error: pattern is not a valid regular expression")
     assert found[2] == "10:44: error: min must be a date like 2026-03-27, or today"
-    assert found[3] == "11:57: error: a scale label's key must be a whole number from 1 to 5, not '9'"
+    assert (
+        found[3] == "11:57: error: a scale label's key must be a whole number from 1 to 5, not '9'"
+    )
 
 
 def test_a_default_must_be_a_valid_answer():
-    body = one_section("- {id: c, type: single_choice, label: C, default: z, "
-                       "choices: [{value: a, label: A}]}\n")
+    body = one_section(
+        "- {id: c, type: single_choice, label: C, default: z, choices: [{value: a, label: A}]}\n"
+    )
     assert problems(body) == [
         "8:57: error: the default is not a valid answer: Select one of the options"
     ]
@@ -239,13 +244,16 @@ def test_an_export_template_must_exist(tmp_path):
     from equity_tool.questionnaire import load_file
 
     [problem] = load_file(path).problems
-    assert problem.line == 4 and "the export template 'missing.docx' was not found" in problem.message
+    assert (
+        problem.line == 4 and "the export template 'missing.docx' was not found" in problem.message
+    )
 
 
 def test_content_hash_ignores_comments_and_layout_but_not_content():
     first = load(one_section(YES_NO))
-    reformatted = load("# a comment\n" + one_section("- {id: q1, type: yes_no, label: "
-                                                     "'Affects residents?'}\n"))
+    reformatted = load(
+        "# a comment\n" + one_section("- {id: q1, type: yes_no, label: 'Affects residents?'}\n")
+    )
     changed = load(one_section(YES_NO.replace("Affects", "Touches")))
     assert first.content_hash == reformatted.content_hash
     assert first.content_hash != changed.content_hash

@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("questionnaire_version", sa.String(length=50), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("decision_kind", sa.String(length=100), nullable=False),
+        sa.Column("language", sa.String(length=20), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=40), nullable=False),

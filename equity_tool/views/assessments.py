@@ -1,0 +1,306 @@
+"""The wizard: start an assessment, its task list, one page per step, check answers, submit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import assessments as use_cases
+from ..answer_forms import apply_row_action, parse_section_form
+from ..db import get_session
+from ..exceptions import NotFound
+from ..questionnaire import evaluate
+from ..wizard import next_step, question_views, steps
+
+bp = Blueprint("assessments", __name__)
+
+
+def registry():
+    return current_app.extensions["equity_tool.registry"]
+
+
+def _load(assessment_id: int):
+    """(assessment, its pinned questionnaire): 404 when missing or not the user's to see."""
+    session = get_session()
+    assessment = use_cases.get_visible(session, current_user, assessment_id)
+    questionnaire = registry().pinned(
+        session, assessment.questionnaire_id, assessment.questionnaire_version
+    )
+    return assessment, questionnaire
+
+
+def _section(questionnaire, section_id: str):
+    section = questionnaire.section(section_id)
+    if section is None:
+        raise NotFound(f"No step {section_id}")
+    return section
+
+
+@bp.get("/assessments/<int:assessment_id>")
+def task_list(assessment_id: int):
+    assessment, questionnaire = _load(assessment_id)
+    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    return render_template(
+        "assessments/task_list.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        evaluation=evaluation,
+        steps=steps(questionnaire, assessment.answers, evaluation),
+        editable=use_cases.may_edit(current_user, assessment),
+        lang=assessment.language,
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/sections/<section_id>")
+def show_section(assessment_id: int, section_id: str):
+    assessment, questionnaire = _load(assessment_id)
+    section = _section(questionnaire, section_id)
+    if not use_cases.may_edit(current_user, assessment):
+        return redirect(url_for(".check_answers", assessment_id=assessment_id))
+    return _render_section(
+        assessment,
+        questionnaire,
+        section,
+        assessment.answers,
+        assessment.other_texts,
+        show_errors=False,
+    )
+
+
+def _render_section(
+    assessment,
+    questionnaire,
+    section,
+    answers,
+    other_texts,
+    *,
+    show_errors,
+    errors=(),
+    status=200,
+    notice=None,
+    revision=None,
+):
+    lang = assessment.language
+    evaluation = evaluate(questionnaire, answers, language=lang)
+    views = question_views(
+        questionnaire,
+        section,
+        answers,
+        other_texts,
+        evaluation,
+        show_errors=show_errors,
+        language=lang,
+    )
+    summary = list(errors) + [
+        (f"q-{v.question.id}", v.error) for v in views if v.error and v.visible
+    ]
+    all_steps = steps(questionnaire, assessment.answers, evaluation)
+    page = render_template(
+        "assessments/section.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        section=section,
+        views=views,
+        evaluation=evaluation,
+        errors=summary,
+        lang=lang,
+        step=next(s for s in all_steps if s.section.id == section.id),
+        step_count=len(all_steps),
+        notice=notice,
+        revision=assessment.revision if revision is None else revision,
+    )
+    return page, status
+
+
+@bp.post("/assessments/<int:assessment_id>/sections/<section_id>")
+def save_section(assessment_id: int, section_id: str):
+    assessment, questionnaire = _load(assessment_id)
+    section = _section(questionnaire, section_id)
+    use_cases.require_editable(current_user, assessment)
+    parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
+    apply_row_action(parsed)
+    typed = {**assessment.answers, **parsed.answers}
+    typed_others = {**assessment.other_texts, **parsed.other_texts}
+    try:
+        use_cases.save_answers(
+            get_session(),
+            user=current_user,
+            assessment=assessment,
+            revision=parsed.revision,
+            answers=parsed.answers,
+            other_texts=parsed.other_texts,
+        )
+    except use_cases.StaleRevision as stale:
+        # Nothing was saved; show the page again with what the person typed still in it.
+        return _render_section(
+            assessment,
+            questionnaire,
+            section,
+            typed,
+            typed_others,
+            show_errors=False,
+            errors=[("q-stale", str(stale))],
+            status=409,
+            revision=parsed.revision,
+        )
+    if parsed.action in ("add-row", "remove-row"):
+        return _render_section(
+            assessment,
+            questionnaire,
+            section,
+            assessment.answers,
+            assessment.other_texts,
+            show_errors=False,
+        )
+    return _after_save(assessment, questionnaire, section, parsed.action)
+
+
+def _after_save(assessment, questionnaire, section, action: str):
+    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    views = question_views(
+        questionnaire,
+        section,
+        assessment.answers,
+        assessment.other_texts,
+        evaluation,
+        show_errors=True,
+        language=assessment.language,
+    )
+    if any(v.error and v.visible for v in views):
+        return _render_section(
+            assessment,
+            questionnaire,
+            section,
+            assessment.answers,
+            assessment.other_texts,
+            show_errors=True,
+            status=422,
+        )
+    if action == "save":
+        return redirect(url_for(".task_list", assessment_id=assessment.id))
+    following = next_step(steps(questionnaire, assessment.answers, evaluation), section.id)
+    if following is None:
+        return redirect(url_for(".check_answers", assessment_id=assessment.id))
+    return redirect(
+        url_for(".show_section", assessment_id=assessment.id, section_id=following.section.id)
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/sections/<section_id>/autosave")
+def autosave(assessment_id: int, section_id: str):
+    """htmx autosave: store the step as typed (errors wait for "Save and continue")."""
+    assessment, questionnaire = _load(assessment_id)
+    section = _section(questionnaire, section_id)
+    use_cases.require_editable(current_user, assessment)
+    parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
+    before = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    try:
+        use_cases.save_answers(
+            get_session(),
+            user=current_user,
+            assessment=assessment,
+            revision=parsed.revision,
+            answers=parsed.answers,
+            other_texts=parsed.other_texts,
+        )
+    except use_cases.StaleRevision as stale:
+        return render_template(
+            "assessments/autosave.html",
+            conflict=str(stale),
+            assessment=assessment,
+            revision=parsed.revision,
+        ), 409
+    after = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    changed = [
+        q.id
+        for q in section.questions
+        if before.is_visible(q.id) != after.is_visible(q.id)
+        or (q.type == "table" and q.rows_from and q.rows_from in parsed.answers)
+    ]
+    views = question_views(
+        questionnaire,
+        section,
+        assessment.answers,
+        assessment.other_texts,
+        after,
+        show_errors=False,
+        language=assessment.language,
+    )
+    return render_template(
+        "assessments/autosave.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        evaluation=after,
+        revision=assessment.revision,
+        lang=assessment.language,
+        views=[v for v in views if v.question.id in changed],
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/check")
+def check_answers(assessment_id: int):
+    assessment, questionnaire = _load(assessment_id)
+    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    return render_template(
+        "assessments/check.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        evaluation=evaluation,
+        editable=use_cases.may_edit(current_user, assessment),
+        problems=use_cases.submission_problems(questionnaire, evaluation, assessment.language),
+        lang=assessment.language,
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/submit")
+def submit(assessment_id: int):
+    assessment, questionnaire = _load(assessment_id)
+    revision = request.form.get("revision", "")
+    try:
+        use_cases.submit(
+            get_session(),
+            user=current_user,
+            assessment=assessment,
+            questionnaire=questionnaire,
+            revision=int(revision) if revision.isdigit() else -1,
+        )
+    except use_cases.NotReady:
+        return _refused(assessment, questionnaire)
+    return redirect(url_for(".submitted", assessment_id=assessment_id))
+
+
+def _refused(assessment, questionnaire):
+    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    problems = use_cases.submission_problems(questionnaire, evaluation, assessment.language)
+    links = [
+        (
+            url_for(
+                ".show_section",
+                assessment_id=assessment.id,
+                section_id=questionnaire.section_of(qid).id,
+            )
+            + f"#q-{qid}",
+            message,
+        )
+        for qid, message in problems
+    ]
+    page = render_template(
+        "assessments/check.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        evaluation=evaluation,
+        editable=True,
+        refused=True,
+        lang=assessment.language,
+        problems=problems,
+        problem_links=links,
+    )
+    return page, 422
+
+
+@bp.get("/assessments/<int:assessment_id>/submitted")
+def submitted(assessment_id: int):
+    assessment, questionnaire = _load(assessment_id)
+    return render_template(
+        "assessments/submitted.html", assessment=assessment, questionnaire=questionnaire
+    )
