@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_login import LoginManager, current_user
 
 from .db import get_session
@@ -62,6 +62,9 @@ def _require_sign_in() -> Any:
     if view is None or request.endpoint == "static" or getattr(view, "is_public", False):
         return None
     if not current_user.is_authenticated:
+        if request.headers.get("HX-Request"):
+            # htmx would put the sign-in page inside the fragment: ask it to load the page.
+            return "", 401, {"HX-Redirect": url_for("auth.sign_in", next=request.referrer)}
         return login_manager.unauthorized()
     return None
 
