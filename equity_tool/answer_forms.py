@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import DomainError
+from .exceptions import BadRequest
 from .questionnaire import TYPES, Question, Questionnaire, Section
 
 SEP = "--"
@@ -20,7 +20,7 @@ META_FIELDS = {"csrf_token", "revision", "action"}
 ACTIONS = {"continue", "save", "add-row", "remove-row"}
 
 
-class BadForm(DomainError):
+class BadForm(BadRequest):
     """The post does not match the page; the message names what is wrong (400)."""
 
 

@@ -6,10 +6,12 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import Conflict, DomainError, NotFound, PermissionDenied
+from .exceptions import BadRequest, Conflict, DomainError, NotFound, PermissionDenied
 
 # Extend with new domain errors here, or subclass one of these and inherit its status.
-DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, PermissionDenied: 403, Conflict: 409}
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    BadRequest: 400, NotFound: 404, PermissionDenied: 403, Conflict: 409,
+}
 
 # status: (page heading, what the person can do about it)
 PAGES: dict[int, tuple[str, str]] = {

@@ -9,6 +9,10 @@ class DomainError(Exception):
     """Base of the errors below."""
 
 
+class BadRequest(DomainError):
+    """What was sent does not fit the page (400); nothing was changed."""
+
+
 class NotFound(DomainError):
     """The thing does not exist, or the person may not know it exists (404)."""
 

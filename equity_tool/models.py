@@ -63,10 +63,17 @@ class EnumText(sa.TypeDecorator):
         return None if value is None else self.enum(value)
 
 
-# JSONB on PostgreSQL compares and indexes; plain JSON (text) on SQLite.
-JSONValue = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-# MutableDict notices `answers[key] = value`; changes inside nested values still need reassignment.
-JSONDict = MutableDict.as_mutable(JSONValue)
+def _json_type() -> sa.types.TypeEngine:
+    # JSONB on PostgreSQL compares and indexes; plain JSON (text) on SQLite.
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+# Any JSON value (answer history keeps texts, numbers and lists as well as mappings).
+JSONValue = _json_type()
+# MutableDict notices `answers[key] = value`; changes inside nested values still need
+# reassignment. It gets a type object of its own: as_mutable() applies to every column
+# sharing the object it is given, which would make JSONValue columns refuse plain values.
+JSONDict = MutableDict.as_mutable(_json_type())
 
 
 class Role(StrEnum):

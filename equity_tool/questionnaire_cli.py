@@ -69,7 +69,9 @@ def _version_conflicts(results) -> list:
 @group.command("score")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.argument("answers_path", metavar="ANSWERS.yaml", type=click.Path(path_type=Path))
-def score(path: Path, answers_path: Path) -> None:
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Evaluate as on this date (YYYY-MM-DD), for rules that use `today`.")
+def score(path: Path, answers_path: Path, today) -> None:
     """Evaluate a questionnaire against a YAML file of answers and print the result as JSON."""
     result = load_file(path)
     if not result.ok:
@@ -87,7 +89,7 @@ def score(path: Path, answers_path: Path) -> None:
         for problem in problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
-    evaluation = evaluate(questionnaire, answers)
+    evaluation = evaluate(questionnaire, answers, today=today.date() if today else None)
     summary = evaluation.summary(questionnaire)
     summary["scores"] = {k: plain_number(v) for k, v in summary["scores"].items()}
     click.echo(json.dumps(summary, ensure_ascii=False, default=str))

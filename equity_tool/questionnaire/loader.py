@@ -20,6 +20,8 @@ class LoadResult:
     path: str
     questionnaire: Questionnaire | None
     problems: list[Problem] = field(default_factory=list)
+    declared_id: str | None = None  # the file's id, even when it failed to load
+    escalations: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,15 +60,19 @@ def load_text(text: str, path: str = "<text>") -> LoadResult:
 
 def _load_text(text: str, path: str) -> LoadResult:
     problems = Problems(path)
+    duplicates: list[YAMLLoadError] = []
     try:
-        root = parse(text)
+        root = parse(text, duplicates)
     except YAMLLoadError as exc:
         problems.error(exc.position, exc.message)
         return LoadResult(path, None, problems.sorted())
+    for duplicate in duplicates:
+        problems.error(duplicate.position, duplicate.message)
     questionnaire = read_questionnaire(root, problems, path)
     if questionnaire is not None:
         questionnaire = replace(questionnaire, content_hash=content_hash(root), source=text)
-    return LoadResult(path, questionnaire, problems.sorted())
+    return LoadResult(path, questionnaire, problems.sorted(), problems.declared_id,
+                      problems.escalations)
 
 
 def load_file(path: str | Path) -> LoadResult:
@@ -101,26 +107,19 @@ def load_folder(folder: str | Path) -> list[LoadResult]:
 
 def _check_across(results: list[LoadResult], known_ids: frozenset[str]) -> None:
     seen: dict[str, str] = {}
-    ids = {r.questionnaire.id for r in results if r.questionnaire}
+    ids = {r.declared_id for r in results if r.declared_id} | known_ids
     for result in results:
-        q = result.questionnaire
-        if q is None:
-            continue
         problems = Problems(result.path)
-        if q.id in seen:
-            problems.error(
-                (1, 1),
-                f"the id '{q.id}' is already used by {seen[q.id]}; ids are "
-                "unique across the folder",
-            )
-        seen.setdefault(q.id, result.path)
-        for flag in q.scoring.flags:
-            if flag.escalate_to and flag.escalate_to not in ids | known_ids:
-                problems.error(
-                    (flag.line, 1),
-                    f"the flag '{flag.id}' escalates to '{flag.escalate_to}', "
-                    "which is not a questionnaire in this folder",
-                )
+        if result.questionnaire is not None:
+            qid = result.questionnaire.id
+            if qid in seen:
+                problems.error((1, 1), f"the id '{qid}' is already used by {seen[qid]}; ids "
+                               "are unique across the folder")
+            seen.setdefault(qid, result.path)
+        for flag_id, target, line in result.escalations:
+            if target not in ids:
+                problems.error((line, 1), f"the flag '{flag_id}' escalates to '{target}', "
+                               "which is not a questionnaire in this folder")
         if problems.items:
             result.problems = sorted(result.problems + problems.items)
             if problems.has_errors:

@@ -32,6 +32,9 @@ class Problems:
 
     path: str
     items: list[Problem] = field(default_factory=list)
+    # Kept even when the file fails, so checks across files still see them.
+    declared_id: str | None = None
+    escalations: list[tuple[str, str, int]] = field(default_factory=list)  # flag, target, line
 
     def error(self, position: tuple[int, int], message: str) -> None:
         self.items.append(Problem(self.path, position[0], position[1], ERROR, message))

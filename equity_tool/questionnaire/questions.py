@@ -37,7 +37,8 @@ def read_question(reader: Reader, node: Any, choice_lists: dict, column: bool = 
     type_name = reader.text_value(node, "type")
     if type_name not in TYPES:
         _unknown_type(reader, node, type_name, column)
-        return None
+        # Keep the id (with no type), so expressions naming it do not add errors of their own.
+        return Question(id=question_id, type="", line=node.position[0]) if question_id else None
     answer_type = TYPES[type_name]
     if column and not answer_type.scalar:
         reader.problems.error(node.at("type"), f"a table column cannot be of type '{type_name}'")

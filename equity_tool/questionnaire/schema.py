@@ -56,6 +56,7 @@ def read_questionnaire(root: Any, problems: Problems, path: str) -> Questionnair
 
 def _slug(reader: Reader, root: YMap) -> str:
     value = reader.text_value(root, "id")
+    reader.problems.declared_id = value
     if "id" in root and (value is None or not _SLUG.match(value)):
         reader.problems.error(
             root.at("id"),

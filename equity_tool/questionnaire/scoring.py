@@ -138,6 +138,9 @@ def _flags(reader: Reader, node: YMap, scope: Scope, level: Level | None) -> lis
                 f"min_level must name one of {where}{did_you_mean(str(min_level), band_ids)}",
             )
         escalate_to = reader.text_value(item, "escalate_to")
+        if escalate_to:
+            line = item.at("escalate_to")[0]
+            reader.problems.escalations.append((flag_id, escalate_to, line))
         if None not in (when, severity, message):
             line = item.at("escalate_to" if escalate_to else "id")[0]
             flags.append(Flag(flag_id, when, severity, message, min_level, escalate_to, line))

@@ -99,6 +99,7 @@ def resolve_plain(text: str) -> Any:
 
 class _Builder:
     def __init__(self) -> None:
+        self.duplicates: list[YAMLLoadError] = []  # reported, and the first value is kept
         self.count = 0
         self.done: dict[int, Any] = {}  # aliases point at one node: build it once
         self.sizes: dict[int, int] = {}
@@ -156,14 +157,15 @@ class _Builder:
                 raise YAMLLoadError(_position(key_node), "a key must be plain text")
             name = key.raw if key.raw is not None else key.value
             name = "" if name is None else str(name)
+            value = self.build(value_node, depth + 1)
             if name in result:
                 first = result.key_positions[name][0]
-                raise YAMLLoadError(
+                self.duplicates.append(YAMLLoadError(
                     _position(key_node),
                     f"the key '{name}' is given twice in this mapping (first at line {first}); "
                     "keep one",
-                )
-            value = self.build(value_node, depth + 1)
+                ))
+                continue
             result.key_positions[name] = _position(key_node)
             result.value_positions[name] = _position(value_node)
             if isinstance(value, Scalar):
@@ -207,8 +209,12 @@ def _composer(pure: bool) -> YAML:
     return yaml
 
 
-def parse(text: str) -> Any:
-    """Plain located values (YMap, YList, str, int, float, bool, None) from YAML text."""
+def parse(text: str, duplicates: list[YAMLLoadError] | None = None) -> Any:
+    """Plain located values (YMap, YList, str, int, float, bool, None) from YAML text.
+
+    A key given twice is added to `duplicates` (the first value is kept), so checking can go
+    on and report everything else too; without that list, the first one is raised.
+    """
     try:
         try:
             node = _composer(pure=False).compose(text)
@@ -224,7 +230,12 @@ def parse(text: str) -> Any:
         raise YAMLLoadError((1, 1), "the YAML is nested too deeply") from None
     if node is None:
         return None
-    built = _Builder().build(node)
+    builder = _Builder()
+    built = builder.build(node)
+    if builder.duplicates:
+        if duplicates is None:
+            raise builder.duplicates[0]
+        duplicates.extend(builder.duplicates)
     return built.value if isinstance(built, Scalar) else built
 
 

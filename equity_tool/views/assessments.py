@@ -156,28 +156,19 @@ def save_section(assessment_id: int, section_id: str):
 
 
 def _after_save(assessment, questionnaire, section, action: str):
+    """"Save and return" never blocks; "Save and continue" shows what to fix first."""
+    if action == "save":
+        return redirect(url_for(".task_list", assessment_id=assessment.id))
     evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
     views = question_views(
-        questionnaire,
-        section,
-        assessment.answers,
-        assessment.other_texts,
-        evaluation,
-        show_errors=True,
-        language=assessment.language,
+        questionnaire, section, assessment.answers, assessment.other_texts, evaluation,
+        show_errors=True, language=assessment.language,
     )
     if any(v.error and v.visible for v in views):
         return _render_section(
-            assessment,
-            questionnaire,
-            section,
-            assessment.answers,
-            assessment.other_texts,
-            show_errors=True,
-            status=422,
+            assessment, questionnaire, section, assessment.answers, assessment.other_texts,
+            show_errors=True, status=422,
         )
-    if action == "save":
-        return redirect(url_for(".task_list", assessment_id=assessment.id))
     following = next_step(steps(questionnaire, assessment.answers, evaluation), section.id)
     if following is None:
         return redirect(url_for(".check_answers", assessment_id=assessment.id))

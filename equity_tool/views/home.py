@@ -1,12 +1,13 @@
 """The first page after signing in."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import queries
 from ..auth import public
 from ..db import get_session
 from ..models import Role
+from ..questionnaire import evaluate
 
 bp = Blueprint("home", __name__)
 
@@ -17,9 +18,21 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
     # Staff work inside their department; the other roles get their own pages in later issues.
-    assessments = (
-        queries.department_assessments(get_session(), department_id=current_user.department_id)
-        if current_user.role == Role.STAFF
-        else None
-    )
-    return render_template("home.html", assessments=assessments)
+    rows = _department_rows() if current_user.role == Role.STAFF else None
+    return render_template("home.html", rows=rows)
+
+
+def _department_rows():
+    """(assessment, questionnaire, impact level) for the staff member's department."""
+    session = get_session()
+    registry = current_app.extensions["equity_tool.registry"]
+    rows = []
+    for assessment in queries.department_assessments(
+        session, department_id=current_user.department_id
+    ):
+        questionnaire = registry.pinned(
+            session, assessment.questionnaire_id, assessment.questionnaire_version
+        )
+        level = evaluate(questionnaire, assessment.answers).level
+        rows.append((assessment, questionnaire, level))
+    return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField, StringField, widgets
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import InputRequired, Length
 
 from .. import assessments as use_cases
@@ -28,7 +28,7 @@ class StartForm(FlaskForm):
     )
     decision_kind = RadioField(
         "What kind of decision is it?",
-        choices=list(use_cases.DECISION_KINDS.items()),
+        choices=[SelectChoice(value, label) for value, label in use_cases.DECISION_KINDS.items()],
         validators=[InputRequired("Select the kind of decision")],
     )
     language = RadioField("Language of the questions", validate_choice=True)
@@ -60,7 +60,8 @@ def start(questionnaire_id: str):
         check_role(Role.STAFF)
     session = get_session()
     form = StartForm()
-    form.language.choices = [(code, language_name(code)) for code in questionnaire.languages]
+    form.language.choices = [SelectChoice(code, language_name(code))
+                             for code in questionnaire.languages]
     colleagues = (
         [
             u
@@ -70,7 +71,7 @@ def start(questionnaire_id: str):
         if current_user.role == Role.STAFF
         else []
     )
-    form.coauthors.choices = [(u.id, u.name) for u in colleagues]
+    form.coauthors.choices = [SelectChoice(u.id, u.name) for u in colleagues]
     if not form.language.data:  # one-language questionnaires show no language choice
         form.language.data = questionnaire.default_language
     if current_user.role == Role.STAFF and form.validate_on_submit():

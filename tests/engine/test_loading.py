@@ -258,3 +258,32 @@ def test_content_hash_ignores_comments_and_layout_but_not_content():
     assert first.content_hash == reformatted.content_hash
     assert first.content_hash != changed.content_hash
     assert len(first.content_hash) == 64
+
+
+def test_a_duplicate_key_does_not_hide_the_other_problems():
+    body = one_section("""\
+        - id: q1
+          type: yes_no
+          label: One
+          label: Two
+        - {id: q2, type: txt, label: X}
+        """)
+    found = problems(body)
+    assert found[0].startswith("11:9: error: the key 'label' is given twice")
+    assert found[1].startswith("12:24: error: unknown question type 'txt'")
+
+
+def test_a_missing_escalation_target_is_reported_beside_other_errors(tmp_path):
+    from equity_tool.questionnaire import load_folder
+
+    (tmp_path / "rapid.yaml").write_text(HEADER + one_section(YES_NO, extra="""
+scoring:
+  flags:
+    - {id: big, when: "q1 == 'yes'", severity: severe, message: M, escalate_to: nowhere}
+"""))
+    [result] = load_folder(tmp_path)
+    messages = sorted(f"{p.line}: {p.message}" for p in result.problems)
+    assert messages == [
+        "14: severity must be one of info, warning, high, not 'severe'",
+        "14: the flag 'big' escalates to 'nowhere', which is not a questionnaire in this folder",
+    ]
