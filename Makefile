@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(VENV)/bin/flask --app equity_tool
 # Debian packages the test suite drives for real: a browser, a database server, PDF tools.
-SYSTEM_PACKAGES := chromium postgresql poppler-utils
+SYSTEM_PACKAGES := chromium fonts-dejavu-core postgresql poppler-utils
 
 .PHONY: run test install system-deps lint lock bench clean
 
