@@ -1,6 +1,7 @@
 """The staff home lists the department's assessments, and only those."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from equity_tool import accounts
 from equity_tool.models import Assessment, AssessmentState, QuestionnaireVersion
@@ -8,10 +9,12 @@ from equity_tool.models import Assessment, AssessmentState, QuestionnaireVersion
 
 def add_assessment(session, *, title, department, author, state=AssessmentState.DRAFT):
     if not session.get(QuestionnaireVersion, 1):
-        session.add(QuestionnaireVersion(questionnaire_id="rapid", version="1.0",
-                                         content_hash="0" * 64, source="", title="Rapid"))
+        source = (Path(__file__).parents[2] / "questionnaires" / "rapid-equity-check.yaml")
+        session.add(QuestionnaireVersion(questionnaire_id="rapid-equity-check", version="2026.1",
+                                         content_hash="0" * 64, source=source.read_text(),
+                                         title="Rapid equity check"))
     session.add(Assessment(
-        questionnaire_id="rapid", questionnaire_version="1.0", title=title,
+        questionnaire_id="rapid-equity-check", questionnaire_version="2026.1", title=title,
         decision_kind="policy", department_id=department.id, created_by_id=author.id,
         state=state, updated_at=datetime(2026, 3, 4, 14, 5, tzinfo=UTC),
     ))
@@ -31,4 +34,5 @@ def test_staff_see_their_departments_assessments(client, login, make_user, sessi
     page = client.get_page("/")
     rows = [[" ".join(td.text_content().split()) for td in tr.xpath("td")]
             for tr in page.all("//main//tbody/tr")]
-    assert rows == [["Bus lane on 5th", "rapid 1.0", "submitted", "4 March 2026, 2:05pm"]]
+    assert rows == [["Bus lane on 5th", "Rapid equity check 2026.1", "Submitted", "Not yet known",
+                     "4 March 2026, 2:05pm"]]
