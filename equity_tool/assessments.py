@@ -24,7 +24,8 @@ from .models import (
     User,
     utcnow,
 )
-from .questionnaire import Evaluation, Questionnaire, evaluate
+from .questionnaire import Evaluation, Questionnaire
+from .workflow import EDITABLE
 
 DECISION_KINDS = {
     "policy": "Policy",
@@ -69,14 +70,14 @@ def may_see(user: User, assessment: Assessment) -> bool:
         return True
     if user.role in (Role.STAFF, Role.DIRECTOR):
         return user.department_id == assessment.department_id
-    return False  # councillors read approved assessments only (a later issue)
+    return assessment.state == AssessmentState.APPROVED  # councillors read approved ones
 
 
 def may_edit(user: User, assessment: Assessment) -> bool:
     return (
         user.role == Role.STAFF
         and user.department_id == assessment.department_id
-        and assessment.state == AssessmentState.DRAFT
+        and assessment.state in EDITABLE
     )
 
 
@@ -202,28 +203,39 @@ def save_answers(
     new_answers = {**assessment.answers, **changed}
     new_others = {k: v for k, v in {**assessment.other_texts, **others_changed}.items() if v}
     now = utcnow()
+    # The history rows are built before the UPDATE, from the answers as they were.
+    history = [
+        {
+            "assessment_id": assessment.id,
+            "user_id": user.id,
+            "question_id": qid,
+            "old": assessment.answers.get(qid),
+            "new": value,
+            "at": now,
+        }
+        for qid, value in changed.items()
+    ]
+    # RETURNING reloads the object from the row as stored, in the same round trip.
     updated = session.execute(
         sa.update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.revision == revision)
         .values(answers=new_answers, other_texts=new_others, revision=revision + 1, updated_at=now)
-    )
-    if updated.rowcount != 1:
+        .returning(Assessment),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).scalars().all()
+    if len(updated) != 1:
         session.rollback()
         session.refresh(assessment)
         raise StaleRevision(assessment, _last_editor(session, assessment))
-    for qid, value in changed.items():
-        session.add(
-            AnswerChange(
-                assessment_id=assessment.id,
-                user_id=user.id,
-                question_id=qid,
-                old=assessment.answers.get(qid),
-                new=value,
-                at=now,
-            )
-        )
-    session.commit()
-    session.refresh(assessment)
+    if history:
+        # One INSERT for all rows, without building ORM objects only to flush them.
+        session.execute(sa.insert(AnswerChange.__table__), history)
+    # The object already holds the stored row: keep it rather than expire and read it again.
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
     return sorted(changed)
 
 
@@ -248,47 +260,6 @@ def submission_problems(
             label = question.label.get(language) if question.label else question.id
             problems.append((question.id, f"Answer '{label}'"))
     return problems
-
-
-def submit(
-    session: Session,
-    *,
-    user: User,
-    assessment: Assessment,
-    questionnaire: Questionnaire,
-    revision: int,
-) -> None:
-    """Send a complete draft to the equity officer; refuses with what is missing or invalid."""
-    require_editable(user, assessment)
-    if revision != assessment.revision:
-        raise StaleRevision(assessment, _last_editor(session, assessment))
-    evaluation = evaluate(questionnaire, assessment.answers)
-    problems = submission_problems(questionnaire, evaluation)
-    if problems:
-        raise NotReady(problems)
-    now = utcnow()
-    updated = session.execute(
-        sa.update(Assessment)
-        .where(
-            Assessment.id == assessment.id,
-            Assessment.revision == revision,
-            Assessment.state == AssessmentState.DRAFT.value,
-        )
-        .values(
-            state=AssessmentState.SUBMITTED.value,
-            submitted_at=now,
-            updated_at=now,
-            revision=revision + 1,
-        )
-    )
-    if updated.rowcount != 1:
-        session.rollback()
-        raise StaleRevision(assessment, None)
-    _record(
-        session, assessment, user, "submitted", AssessmentState.DRAFT, AssessmentState.SUBMITTED
-    )
-    session.commit()
-    session.refresh(assessment)
 
 
 def _record(

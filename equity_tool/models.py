@@ -11,6 +11,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.mutable import MutableDict
 from sqlmodel import Field, SQLModel
 
+from .vocabulary import DEPARTMENT_ROLES, AssessmentState, Role
+
+__all__ = ["DEPARTMENT_ROLES", "AssessmentState", "Role"]  # re-exported for callers
+
 # Named constraints let Alembic's SQLite batch mode (which rebuilds tables) find and change them.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -74,25 +78,6 @@ JSONValue = _json_type()
 # reassignment. It gets a type object of its own: as_mutable() applies to every column
 # sharing the object it is given, which would make JSONValue columns refuse plain values.
 JSONDict = MutableDict.as_mutable(_json_type())
-
-
-class Role(StrEnum):
-    STAFF = "staff"
-    DIRECTOR = "director"
-    OFFICER = "officer"
-    COUNCILLOR = "councillor"
-    ADMIN = "admin"
-
-
-# Staff and directors act for one department; the other roles work across all of them.
-DEPARTMENT_ROLES = frozenset({Role.STAFF, Role.DIRECTOR})
-
-
-class AssessmentState(StrEnum):
-    """Values are the words people read on tags and in the history."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
 
 
 class Department(SQLModel, table=True):
@@ -169,6 +154,9 @@ class Assessment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the equity officer's approval depends on, if anything.
+    conditions: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class AssessmentCoauthor(SQLModel, table=True):
@@ -217,3 +205,78 @@ class SignInAttempt(SQLModel, table=True):
     email: str = Field(sa_type=sa.String(320))
     succeeded: bool
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Submission(SQLModel, table=True):
+    """The answers as they were sent for review, each time: what changed is read from these."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    round: int  # 1 for the first submission, 2 for the first resubmission, ...
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONValue)
+    other_texts: dict[str, str] = Field(default_factory=dict, sa_type=JSONValue)
+    submitted_by_id: int = Field(foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReviewComment(SQLModel, table=True):
+    """The equity officer's comment on one answer (or on the whole assessment)."""
+
+    __tablename__ = "review_comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    question_id: str | None = Field(default=None, sa_type=sa.String(100))
+    round: int  # the submission it was written on
+    author_id: int = Field(foreign_key="users.id")
+    body: str = Field(sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    addressed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    addressed_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class CommentReply(SQLModel, table=True):
+    __tablename__ = "comment_replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="review_comments.id", index=True)
+    author_id: int = Field(foreign_key="users.id")
+    body: str = Field(sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SectionVerdict(SQLModel, table=True):
+    """The officer's verdict on one step in one review round: acceptable or needs changes."""
+
+    __tablename__ = "section_verdicts"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "round", "section_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    round: int
+    section_id: str = Field(sa_type=sa.String(100))
+    verdict: str = Field(sa_type=sa.String(20))  # "acceptable" or "needs changes"
+    officer_id: int = Field(foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Notification(SQLModel, table=True):
+    """A message in a person's in-app list, and its email when mail is configured."""
+
+    __tablename__ = "notifications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    assessment_id: int | None = Field(default=None, foreign_key="assessments.id")
+    subject: str = Field(sa_type=sa.String(300))
+    body: str = Field(sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "not sent" (no mail configured), "pending", "sent" or "not delivered"
+    email_status: str = Field(default="not sent", sa_type=sa.String(20))
+    email_attempts: int = 0
+    email_error: str | None = Field(default=None, sa_type=sa.Text)
+    email_next_try: datetime | None = Field(default=None, sa_type=UTCDateTime)

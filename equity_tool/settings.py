@@ -28,6 +28,9 @@ def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
         "EQUITY_TOOL_QUESTIONNAIRES": Path(
             environ.get("EQUITY_TOOL_QUESTIONNAIRES") or PROJECT_ROOT / "questionnaires"
         ),
+        # Mail for notifications; without SMTP_HOST they stay in the app's list.
+        **{name: environ.get(name) for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME",
+                                                 "SMTP_PASSWORD", "MAIL_FROM")},
         # Dates and times are shown in the city's zone (an IANA name such as America/Chicago).
         "EQUITY_TOOL_TIMEZONE": environ.get("EQUITY_TOOL_TIMEZONE") or "UTC",
         # Scripts cannot read the session cookie, other sites' forms do not carry it, and in

@@ -6,11 +6,14 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from .. import assessments as use_cases
+from .. import review
 from ..answer_forms import apply_row_action, parse_section_form
 from ..db import get_session
 from ..exceptions import NotFound
+from ..notifications import MailSettings
 from ..questionnaire import evaluate
 from ..wizard import next_step, question_views, steps
+from ..workflow import Action
 
 bp = Blueprint("assessments", __name__)
 
@@ -246,15 +249,14 @@ def check_answers(assessment_id: int):
 @bp.post("/assessments/<int:assessment_id>/submit")
 def submit(assessment_id: int):
     assessment, questionnaire = _load(assessment_id)
-    revision = request.form.get("revision", "")
+    use_cases.require_editable(current_user, assessment)
+    if request.form.get("revision") != str(assessment.revision):
+        # The answers changed since this check page was opened: check them again first.
+        raise use_cases.StaleRevision(assessment, None)
     try:
-        use_cases.submit(
-            get_session(),
-            user=current_user,
-            assessment=assessment,
-            questionnaire=questionnaire,
-            revision=int(revision) if revision.isdigit() else -1,
-        )
+        review.transition(get_session(), user=current_user, assessment=assessment,
+                          questionnaire=questionnaire, action=Action.SUBMIT,
+                          mail=MailSettings.from_config(current_app.config))
     except use_cases.NotReady:
         return _refused(assessment, questionnaire)
     return redirect(url_for(".submitted", assessment_id=assessment_id))
