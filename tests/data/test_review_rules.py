@@ -1,0 +1,203 @@
+"""Review use cases on a real database: transitions recorded once, comments, what changed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from equity_tool import assessments, db, review
+from equity_tool.models import AssessmentEvent, Notification, Submission
+from equity_tool.questionnaire import load_file
+from equity_tool.questionnaire.answersfile import read_answers
+from equity_tool.workflow import Action
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def rapid():
+    return load_file(ROOT / "questionnaires" / "rapid-equity-check.yaml").questionnaire
+
+
+@pytest.fixture
+def full():
+    return load_file(ROOT / "questionnaires" / "racial-equity-impact-assessment.yaml").questionnaire
+
+
+def complete_answers(questionnaire):
+    path = ROOT / "tests" / "questionnaire_answers" / f"{questionnaire.id}--complete.yaml"
+    answers, problems = read_answers(questionnaire, path.read_text(), str(path))
+    assert not problems
+    return answers
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "staff": make_user("ana@city.gov", name="Ana Staff"),
+        "director": make_user("dee@city.gov", role="director", name="Dee Director"),
+        "officer": make_user("olu@city.gov", role="officer", department=None, name="Olu"),
+        "officer2": make_user("oma@city.gov", role="officer", department=None, name="Oma"),
+        "other": make_user("pat@city.gov", department="Housing", name="Pat Other"),
+    }
+
+
+def started(session, app, people, questionnaire, answers=None):
+    from equity_tool.registry import store_version
+
+    store_version(session, questionnaire)
+    assessment = assessments.start(
+        session, user=people["staff"], questionnaire=questionnaire,
+        request=assessments.StartRequest("Summer library hours", "program"))
+    assessment.answers = answers if answers is not None else complete_answers(questionnaire)
+    session.add(assessment)
+    session.commit()
+    return assessment
+
+
+def act(session, people, who, assessment, questionnaire, action, **kwargs):
+    return review.transition(session, user=people[who], assessment=assessment,
+                             questionnaire=questionnaire, action=action, **kwargs)
+
+
+def events(session, assessment):
+    return [(e.action, e.from_state, e.to_state) for e in session.exec(
+        select(AssessmentEvent).where(AssessmentEvent.assessment_id == assessment.id)
+        .order_by(AssessmentEvent.id))]
+
+
+def test_the_round_trip_is_recorded_step_by_step(session, app, people, rapid):
+    a = started(session, app, people, rapid)
+    act(session, people, "staff", a, rapid, Action.SUBMIT)
+    act(session, people, "officer", a, rapid, Action.START_REVIEW)
+    review.add_comment(session, user=people["officer"], assessment=a, questionnaire=rapid,
+                       question_id="places", body="Name the council districts too.")
+    act(session, people, "officer", a, rapid, Action.RETURN, note="See my comment.")
+    a.answers = {**a.answers, "places": "Districts 3 and 5: Eastside and Riverbend."}
+    session.add(a)
+    session.commit()
+    act(session, people, "staff", a, rapid, Action.SUBMIT)
+    act(session, people, "officer", a, rapid, Action.START_REVIEW)
+    act(session, people, "officer", a, rapid, Action.APPROVE, conditions="Report in January.")
+    assert events(session, a) == [
+        ("started", None, "draft"),
+        ("submitted", "draft", "submitted"),
+        ("started the review of", "submitted", "in review"),
+        ("returned", "in review", "returned"),
+        ("submitted", "returned", "resubmitted"),
+        ("started the review of", "resubmitted", "in review"),
+        ("approved", "in review", "approved"),
+    ]
+    assert a.state == "approved" and a.conditions == "Report in January."
+    assert a.approved_at is not None
+    [change] = review.changes_since_last_round(session, a, rapid)
+    assert (change.question_id, change.new) == ("places", "Districts 3 and 5: Eastside and "
+                                                           "Riverbend.")
+    assert change.old.startswith("The Eastside, Riverbend")
+
+
+def test_a_questionnaire_with_sign_off_goes_to_the_director_first(session, app, people, full):
+    a = started(session, app, people, full)
+    assert act(session, people, "staff", a, full, Action.SUBMIT).state == "awaiting sign-off"
+    notified = session.exec(select(Notification)).all()
+    assert [(n.user_id, n.subject) for n in notified] == [
+        (people["director"].id, "“Summer library hours” is waiting for your sign-off")]
+    assert act(session, people, "director", a, full, Action.SIGN_OFF).state == "submitted"
+    officers = {n.user_id for n in session.exec(select(Notification)).all()
+                if "waiting for review" in n.subject}
+    assert officers == {people["officer"].id, people["officer2"].id}
+
+
+def test_submission_is_refused_while_answers_are_missing(session, app, people, rapid):
+    a = started(session, app, people, rapid, answers={"title": "Only a title"})
+    with pytest.raises(assessments.NotReady) as refused:
+        act(session, people, "staff", a, rapid, Action.SUBMIT)
+    assert ("decision_summary", "Answer 'What is being decided, and what result should it "
+            "bring for the community?'") in refused.value.problems
+    assert a.state == "draft" and session.exec(select(Submission)).all() == []
+
+
+def test_return_needs_a_comment_or_a_step_that_needs_changes(session, app, people, rapid):
+    a = started(session, app, people, rapid)
+    act(session, people, "staff", a, rapid, Action.SUBMIT)
+    act(session, people, "officer", a, rapid, Action.START_REVIEW)
+    with pytest.raises(review.TransitionConflict, match="comment on at least one answer"):
+        act(session, people, "officer", a, rapid, Action.RETURN)
+    review.set_verdict(session, user=people["officer"], assessment=a, questionnaire=rapid,
+                       section_id="people_places", verdict="needs changes")
+    assert act(session, people, "officer", a, rapid, Action.RETURN).state == "returned"
+    authors = {n.user_id for n in session.exec(select(Notification)).all()
+               if "returned" in n.subject}
+    assert authors == {people["staff"].id}
+
+
+def test_staff_reply_and_mark_a_comment_addressed(session, app, people, rapid):
+    a = started(session, app, people, rapid)
+    act(session, people, "staff", a, rapid, Action.SUBMIT)
+    act(session, people, "officer", a, rapid, Action.START_REVIEW)
+    comment = review.add_comment(session, user=people["officer"], assessment=a,
+                                 questionnaire=rapid, question_id="places", body="Which?")
+    with pytest.raises(review.TransitionConflict):  # not returned yet
+        review.reply(session, user=people["staff"], assessment=a, comment_id=comment.id,
+                     body="Too early")
+    act(session, people, "officer", a, rapid, Action.RETURN)
+    review.reply(session, user=people["staff"], assessment=a, comment_id=comment.id,
+                 body="Added the districts.", addressed=True)
+    session.refresh(comment)
+    assert comment.addressed_by_id == people["staff"].id
+    replies = review.replies(session, [comment.id])[comment.id]
+    assert [r.body for r in replies] == ["Added the districts."]
+    with pytest.raises(Exception) as other:  # another department: as if it did not exist
+        review.reply(session, user=people["other"], assessment=a, comment_id=comment.id,
+                     body="Not mine")
+    assert type(other.value).__name__ == "NotFound"
+
+
+def test_two_officers_at_once_make_exactly_one_transition(app, people, rapid, session):
+    a = started(session, app, people, rapid)
+    act(session, people, "staff", a, rapid, Action.SUBMIT)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def open_review(who):
+        with Session(db.get_engine(app)) as own:
+            mine = own.get(type(a), a.id)
+            user = own.get(type(people[who]), people[who].id)
+            barrier.wait()
+            try:
+                review.transition(own, user=user, assessment=mine, questionnaire=rapid,
+                                  action=Action.START_REVIEW)
+                results.append("done")
+            except review.TransitionConflict as refused:
+                results.append(str(refused))
+
+    threads = [threading.Thread(target=open_review, args=(w,)) for w in ("officer", "officer2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("done") == 1
+    [refusal] = [r for r in results if r != "done"]
+    assert "moment ago" in refusal or "in review, so it cannot be opened" in refusal
+    session.expire_all()
+    assert [e for e in events(session, a) if e[0] == "started the review of"] == [
+        ("started the review of", "submitted", "in review")]
+
+
+def test_a_repeated_decision_is_refused_and_changes_nothing(session, app, people, rapid):
+    a = started(session, app, people, rapid)
+    act(session, people, "staff", a, rapid, Action.SUBMIT)
+    with pytest.raises(review.TransitionConflict, match="submitted, so it cannot be submitted"):
+        act(session, people, "staff", a, rapid, Action.SUBMIT)
+    assert [e[0] for e in events(session, a)].count("submitted") == 1
+
+
+def test_another_departments_staff_cannot_act(session, app, people, rapid):
+    a = started(session, app, people, rapid)
+    with pytest.raises(Exception) as refused:
+        act(session, people, "other", a, rapid, Action.SUBMIT)
+    assert type(refused.value).__name__ == "NotFound"
+    assert a.state == "draft"
