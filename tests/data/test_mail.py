@@ -20,8 +20,8 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
+    async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
+        self.messages.append((envelope.rcpt_tos, envelope.content))
         return "250 OK"
 
 
@@ -50,7 +50,7 @@ def test_a_notification_is_delivered_by_email(session, make_user, smtp):
     assert notifications.send_due(session, mail) == 1
     [(to, content)] = inbox.messages
     assert to == ["ana@city.gov"]
-    message = email.message_from_string(content, policy=email.policy.default)
+    message = email.message_from_bytes(content, policy=email.policy.default)
     assert message["Subject"] == "“Bus lanes” was returned to you"
     assert message["From"] == "equity@city.gov"
     assert message.get_content().strip() == "Olu returned “Bus lanes”."
