@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import Session, select
 
 from . import accounts
 from .db import get_session
+from .demo import create_demo_assessments
 from .models import Department, Role, User
 
 users_cli = AppGroup("users", help="Add and list user accounts.")
@@ -90,6 +91,12 @@ def demo(if_empty: bool, url: str):
         click.echo("Users exist already: no demo data added.")
         return
     create_demo(session)
+    users = {role.value: accounts.find_user(session, email=email)
+             for role, (email, _, _) in DEMO_USERS.items()}
+    made = create_demo_assessments(session, current_app.extensions["equity_tool.registry"],
+                                   users)
+    if made:
+        click.echo(f"Added {made} demo assessments, one or more in every state.")
     click.echo(f"Sign in at {url.rstrip('/')}/sign-in with password {DEMO_PASSWORD!r} as:")
     for role, (email, _name, department) in DEMO_USERS.items():
         click.echo(f"  {email:<24} {role}" + (f", {department}" if department else ""))
