@@ -98,3 +98,49 @@ def assert_no_axe_violations() -> Callable[[Page], None]:
         assert result["passes"], json.dumps(result)[:500]  # axe really ran
 
     return check
+
+
+# --- The wizard: signing in, starting assessments, assessments with stored answers ----------
+
+ANSWERS = Path(__file__).parent.parent / "questionnaire_answers"
+STAFF = "staff@example.org"
+
+
+@pytest.fixture
+def nojs_page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """Like `page`, with JavaScript off: the wizard as a browser without scripts sees it."""
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def stored_assessment(live_app) -> Callable[..., int]:
+    """stored_assessment(questionnaire_id, answers_file=None): a draft of the demo staff
+    member's, with the answers of tests/questionnaire_answers/<answers_file>.yaml stored."""
+    from equity_tool import accounts
+    from equity_tool import assessments as use_cases
+    from equity_tool.questionnaire.answersfile import read_answers
+
+    def make(questionnaire_id: str, answers_file: str | None = None, title: str = "Stored") -> int:
+        with live_app.app_context():
+            session = db.get_session()
+            user = accounts.find_user(session, email=STAFF)
+            questionnaire = live_app.extensions["equity_tool.registry"].current(questionnaire_id)
+            assessment = use_cases.start(
+                session, user=user, questionnaire=questionnaire,
+                request=use_cases.StartRequest(title=title, decision_kind="program"),
+            )
+            if answers_file:
+                path = ANSWERS / f"{answers_file}.yaml"
+                answers, problems = read_answers(questionnaire, path.read_text(), str(path))
+                assert not problems, problems
+                use_cases.save_answers(
+                    session, user=user, assessment=assessment, revision=assessment.revision,
+                    answers=answers, other_texts={},
+                )
+            return assessment.id
+
+    return make
