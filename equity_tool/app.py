@@ -15,6 +15,7 @@ from . import (
     cli,
     db,
     errors,
+    export_cli,
     headers,
     migrate,
     questionnaire_cli,
@@ -26,7 +27,9 @@ from . import (
 from .views import assessments as assessment_views
 from .views import auth as auth_views
 from .views import home as home_views
+from .views import notifications as notification_views
 from .views import questionnaires as questionnaire_views
+from .views import review as review_views
 
 csrf = CSRFProtect()
 
@@ -54,8 +57,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rendering.init_app(app)
     registry.init_app(app)
     questionnaire_cli.init_app(app)
+    export_cli.init_app(app)
+    notification_views.init_app(app)
     for blueprint in (auth_views.bp, home_views.bp, questionnaire_views.bp,
-                      assessment_views.bp):
+                      assessment_views.bp, review_views.bp, notification_views.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -29,9 +29,9 @@ from .models import (
     utcnow,
 )
 from .questionnaire import Questionnaire, evaluate
+from .vocabulary import DEPARTMENT_ROLES, Role
 from .vocabulary import AssessmentState as State
-from .vocabulary import Role
-from .workflow import DONE, Action, InvalidTransition, decide
+from .workflow import DONE, Action, InvalidTransition, actions_for, decide
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,11 @@ class TransitionConflict(Conflict):
     """The action is not allowed in the assessment's state (409), nothing changed."""
 
 
+_MOVED_ON = ("This assessment changed since you opened the page (someone acted on it a moment "
+             "ago, or the button was pressed twice), so nothing was done. Reload the page to see "
+             "where it stands now.")
+
+
 def check_department(user: User, assessment: Assessment) -> None:
     """Staff and directors act only on their own department's assessments (else 404)."""
     if user.role in (Role.STAFF, Role.DIRECTOR) and user.department_id != assessment.department_id:
@@ -52,7 +57,7 @@ def check_department(user: User, assessment: Assessment) -> None:
 
 
 def rounds(session: Session, assessment: Assessment) -> int:
-    """How many times the assessment has been submitted."""
+    """How many times the assessment has reached the equity officer (after any sign-off)."""
     return session.exec(
         select(func.count()).select_from(Submission).where(
             Submission.assessment_id == assessment.id)
@@ -67,16 +72,20 @@ class Outcome:
 
 def transition(session: Session, *, user: User, assessment: Assessment,
                questionnaire: Questionnaire, action: Action, note: str | None = None,
-               conditions: str | None = None, mail=None) -> Outcome:
-    """Carry out `action`; raises TransitionConflict (409) when it is not allowed now."""
+               conditions: str | None = None, expected: State | None = None,
+               mail=None) -> Outcome:
+    """Carry out `action`; raises TransitionConflict (409) when it is not allowed now.
+
+    `expected` is the state the person saw: if it moved on since, nothing happens.
+    """
     check_department(user, assessment)
     note = _clean(note, "note")
     seen = State(assessment.state)
+    if expected is not None and expected != seen:
+        raise TransitionConflict(_MOVED_ON + f" It is now {seen}.")
     try:
         target = decide(seen, action, Role(user.role), signoff=questionnaire.department_signoff,
-                        again=rounds(session, assessment) > (0 if action == Action.SUBMIT
-                                                             else 1),
-                        note=note)
+                        again=rounds(session, assessment) > 0, note=note)
     except InvalidTransition as refused:
         raise TransitionConflict(str(refused)) from None
     _preconditions(session, assessment, questionnaire, action)
@@ -93,9 +102,9 @@ def transition(session: Session, *, user: User, assessment: Assessment,
     )
     if updated.rowcount != 1:
         session.rollback()
-        raise TransitionConflict("Someone else acted on this assessment a moment ago. Reload "
-                                 "the page to see where it stands now.")
-    if action == Action.SUBMIT:
+        raise TransitionConflict(_MOVED_ON)
+    if target in (State.SUBMITTED, State.RESUBMITTED):
+        # A snapshot each time it reaches the officer: "what changed" compares these.
         _snapshot(session, assessment, user, now)
     event = AssessmentEvent(assessment_id=assessment.id, user_id=user.id, action=DONE[action],
                             from_state=seen, to_state=target, note=note, at=now)
@@ -105,6 +114,21 @@ def transition(session: Session, *, user: User, assessment: Assessment,
     session.refresh(assessment)
     notifications.send_due(session, mail)
     return Outcome(target, event)
+
+
+# Submitting has the check answers page; a review starts when the officer opens it.
+_OWN_PAGES = frozenset({Action.SUBMIT, Action.START_REVIEW})
+
+
+def buttons(session: Session, user: User, assessment: Assessment,
+            questionnaire: Questionnaire) -> list[Action]:
+    """The transitions `user` may start now from a button, in table order."""
+    if user.role in DEPARTMENT_ROLES and user.department_id != assessment.department_id:
+        return []
+    allowed = actions_for(State(assessment.state), Role(user.role),
+                          signoff=questionnaire.department_signoff,
+                          again=rounds(session, assessment) > 0)
+    return [action for action in allowed if action not in _OWN_PAGES]
 
 
 def _clean(text: str | None, what: str) -> str | None:

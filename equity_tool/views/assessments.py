@@ -22,7 +22,7 @@ def registry():
     return current_app.extensions["equity_tool.registry"]
 
 
-def _load(assessment_id: int):
+def load_assessment(assessment_id: int):
     """(assessment, its pinned questionnaire): 404 when missing or not the user's to see."""
     session = get_session()
     assessment = use_cases.get_visible(session, current_user, assessment_id)
@@ -41,9 +41,16 @@ def _section(questionnaire, section_id: str):
 
 @bp.get("/assessments/<int:assessment_id>")
 def task_list(assessment_id: int):
-    assessment, questionnaire = _load(assessment_id)
+    assessment, questionnaire = load_assessment(assessment_id)
+    return render_task_list(assessment, questionnaire)
+
+
+def render_task_list(assessment, questionnaire, *, errors=(), status=200):
+    """The task list; a returned assessment opens on the equity officer's comments."""
+    session = get_session()
     evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
-    return render_template(
+    latest = review.rounds(session, assessment)
+    page = render_template(
         "assessments/task_list.html",
         assessment=assessment,
         questionnaire=questionnaire,
@@ -51,12 +58,16 @@ def task_list(assessment_id: int):
         steps=steps(questionnaire, assessment.answers, evaluation),
         editable=use_cases.may_edit(current_user, assessment),
         lang=assessment.language,
+        officer_comments=[c for c in review.comments(session, assessment) if c.round == latest],
+        actions=review.buttons(session, current_user, assessment, questionnaire),
+        errors=errors,
     )
+    return page, status
 
 
 @bp.get("/assessments/<int:assessment_id>/sections/<section_id>")
 def show_section(assessment_id: int, section_id: str):
-    assessment, questionnaire = _load(assessment_id)
+    assessment, questionnaire = load_assessment(assessment_id)
     section = _section(questionnaire, section_id)
     if not use_cases.may_edit(current_user, assessment):
         return redirect(url_for(".check_answers", assessment_id=assessment_id))
@@ -117,7 +128,7 @@ def _render_section(
 
 @bp.post("/assessments/<int:assessment_id>/sections/<section_id>")
 def save_section(assessment_id: int, section_id: str):
-    assessment, questionnaire = _load(assessment_id)
+    assessment, questionnaire = load_assessment(assessment_id)
     section = _section(questionnaire, section_id)
     use_cases.require_editable(current_user, assessment)
     parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
@@ -183,7 +194,7 @@ def _after_save(assessment, questionnaire, section, action: str):
 @bp.post("/assessments/<int:assessment_id>/sections/<section_id>/autosave")
 def autosave(assessment_id: int, section_id: str):
     """htmx autosave: store the step as typed (errors wait for "Save and continue")."""
-    assessment, questionnaire = _load(assessment_id)
+    assessment, questionnaire = load_assessment(assessment_id)
     section = _section(questionnaire, section_id)
     use_cases.require_editable(current_user, assessment)
     parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
@@ -233,7 +244,7 @@ def autosave(assessment_id: int, section_id: str):
 
 @bp.get("/assessments/<int:assessment_id>/check")
 def check_answers(assessment_id: int):
-    assessment, questionnaire = _load(assessment_id)
+    assessment, questionnaire = load_assessment(assessment_id)
     evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
     return render_template(
         "assessments/check.html",
@@ -243,12 +254,13 @@ def check_answers(assessment_id: int):
         editable=use_cases.may_edit(current_user, assessment),
         problems=use_cases.submission_problems(questionnaire, evaluation, assessment.language),
         lang=assessment.language,
+        actions=review.buttons(get_session(), current_user, assessment, questionnaire),
     )
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
 def submit(assessment_id: int):
-    assessment, questionnaire = _load(assessment_id)
+    assessment, questionnaire = load_assessment(assessment_id)
     use_cases.require_editable(current_user, assessment)
     if request.form.get("revision") != str(assessment.revision):
         # The answers changed since this check page was opened: check them again first.
@@ -293,7 +305,7 @@ def _refused(assessment, questionnaire):
 
 @bp.get("/assessments/<int:assessment_id>/submitted")
 def submitted(assessment_id: int):
-    assessment, questionnaire = _load(assessment_id)
+    assessment, questionnaire = load_assessment(assessment_id)
     return render_template(
         "assessments/submitted.html", assessment=assessment, questionnaire=questionnaire
     )

@@ -17,27 +17,30 @@ BEFORE_APPROVAL = [S.DRAFT, S.AWAITING_SIGNOFF, S.SUBMITTED, S.IN_REVIEW, S.RETU
 
 def expected(state, action, role, signoff, again):
     """The routing, written out independently of the code's table."""
-    if action == A.SUBMIT and role == R.STAFF and state in (S.DRAFT, S.RETURNED):
+    if action == A.WITHDRAW:
+        allowed = role in (R.STAFF, R.DIRECTOR) and state in BEFORE_APPROVAL
+        return S.WITHDRAWN if allowed else None
+    if action == A.SUBMIT:
+        if role != R.STAFF or state not in (S.DRAFT, S.RETURNED):
+            return None
         if signoff:
             return S.AWAITING_SIGNOFF
         return S.SUBMITTED if state == S.DRAFT else S.RESUBMITTED
-    if state == S.AWAITING_SIGNOFF and role == R.DIRECTOR:
-        if action == A.SIGN_OFF:
-            return S.RESUBMITTED if again else S.SUBMITTED
-        if action == A.SEND_BACK:
-            return S.RETURNED if again else S.DRAFT
+    if role == R.DIRECTOR and state == S.AWAITING_SIGNOFF:
+        return {A.SIGN_OFF: S.RESUBMITTED if again else S.SUBMITTED,
+                A.SEND_BACK: S.RETURNED if again else S.DRAFT}.get(action)
     if role == R.OFFICER:
-        if action == A.START_REVIEW and state in (S.SUBMITTED, S.RESUBMITTED):
-            return S.IN_REVIEW
-        if state == S.IN_REVIEW and action == A.RETURN:
-            return S.RETURNED
-        if state == S.IN_REVIEW and action == A.APPROVE:
-            return S.APPROVED
-        if state == S.APPROVED and action == A.REOPEN:
-            return S.IN_REVIEW
-    if action == A.WITHDRAW and role in (R.STAFF, R.DIRECTOR) and state in BEFORE_APPROVAL:
-        return S.WITHDRAWN
+        return OFFICER_MOVES.get((state, action))
     return None
+
+
+OFFICER_MOVES = {
+    (S.SUBMITTED, A.START_REVIEW): S.IN_REVIEW,
+    (S.RESUBMITTED, A.START_REVIEW): S.IN_REVIEW,
+    (S.IN_REVIEW, A.RETURN): S.RETURNED,
+    (S.IN_REVIEW, A.APPROVE): S.APPROVED,
+    (S.APPROVED, A.REOPEN): S.IN_REVIEW,
+}
 
 
 TRIPLES = list(itertools.product(S, A, R, (False, True), (False, True)))
