@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(VENV)/bin/flask --app equity_tool
-# Debian packages the test suite drives for real: a browser, a database server, PDF tools.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core postgresql poppler-utils
+# Debian packages the test suite drives for real: a browser, a database server, PDF tools,
+# and LibreOffice (Writer, no GUI) to turn .docx exports into PDF.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core postgresql poppler-utils libreoffice-writer-nogui
 
 .PHONY: run test install system-deps lint lock bench clean
 
@@ -33,11 +34,11 @@ system-deps:
 	fi
 
 test: install system-deps
-	$(VENV)/bin/ruff check equity_tool tests bench
+	$(VENV)/bin/ruff check equity_tool tests bench scripts
 	$(VENV)/bin/pytest
 
 lint: install
-	$(VENV)/bin/ruff check equity_tool tests bench
+	$(VENV)/bin/ruff check equity_tool tests bench scripts
 
 # Rewrites the lock from what the venv holds; run after changing pyproject.toml.
 lock:
@@ -45,6 +46,7 @@ lock:
 
 bench: install
 	$(PY) bench/questionnaire.py
+	$(PY) bench/export.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

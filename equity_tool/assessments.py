@@ -25,6 +25,7 @@ from .models import (
     utcnow,
 )
 from .questionnaire import Evaluation, Questionnaire
+from .wizard import missing_message
 from .workflow import EDITABLE
 
 DECISION_KINDS = {
@@ -41,8 +42,13 @@ DECISION_KINDS = {
 class StaleRevision(Conflict):
     """The save was based on an older revision than the one stored."""
 
-    def __init__(self, assessment: Assessment, editor: User | None):
-        who = f" by {editor.name}" if editor else ""
+    def __init__(self, assessment: Assessment, editor: User | None, viewer: User | None = None):
+        if editor is None:
+            who = ""
+        elif viewer is not None and editor.id == viewer.id:
+            who = " in another tab or window"
+        else:
+            who = f" by {editor.name}"
         super().__init__(
             f"This assessment was changed{who} since you opened this page, so your changes "
             "were not saved. Your answers are still on this page: copy anything you need, then "
@@ -197,7 +203,7 @@ def save_answers(
     changed = {qid: value for qid, value in answers.items() if assessment.answers.get(qid) != value}
     others_changed = {k: v for k, v in other_texts.items() if assessment.other_texts.get(k) != v}
     if revision != assessment.revision:
-        raise StaleRevision(assessment, _last_editor(session, assessment))
+        raise StaleRevision(assessment, _last_editor(session, assessment), user)
     if not changed and not others_changed:
         return []
     new_answers = {**assessment.answers, **changed}
@@ -226,7 +232,7 @@ def save_answers(
     if len(updated) != 1:
         session.rollback()
         session.refresh(assessment)
-        raise StaleRevision(assessment, _last_editor(session, assessment))
+        raise StaleRevision(assessment, _last_editor(session, assessment), user)
     if history:
         # One INSERT for all rows, without building ORM objects only to flush them.
         session.execute(sa.insert(AnswerChange.__table__), history)
@@ -257,8 +263,7 @@ def submission_problems(
         if question.id in evaluation.invalid:
             problems.append((question.id, evaluation.invalid[question.id]))
         elif question.id in evaluation.missing:
-            label = question.label.get(language) if question.label else question.id
-            problems.append((question.id, f"Answer '{label}'"))
+            problems.append((question.id, missing_message(question, language)))
     return problems
 
 

@@ -158,14 +158,9 @@ def save_section(assessment_id: int, section_id: str):
             revision=parsed.revision,
         )
     if parsed.action in ("add-row", "remove-row"):
-        return _render_section(
-            assessment,
-            questionnaire,
-            section,
-            assessment.answers,
-            assessment.other_texts,
-            show_errors=False,
-        )
+        # Post/Redirect/Get: a refresh must not post the row action again.
+        target = url_for(".show_section", assessment_id=assessment.id, section_id=section.id)
+        return redirect(f"{target}#q-{parsed.target}")
     return _after_save(assessment, questionnaire, section, parsed.action)
 
 
@@ -198,7 +193,8 @@ def autosave(assessment_id: int, section_id: str):
     section = _section(questionnaire, section_id)
     use_cases.require_editable(current_user, assessment)
     parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
-    before = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    old_answers = dict(assessment.answers)
+    before = evaluate(questionnaire, old_answers, language=assessment.language)
     try:
         use_cases.save_answers(
             get_session(),
@@ -216,12 +212,7 @@ def autosave(assessment_id: int, section_id: str):
             revision=parsed.revision,
         ), 409
     after = evaluate(questionnaire, assessment.answers, language=assessment.language)
-    changed = [
-        q.id
-        for q in section.questions
-        if before.is_visible(q.id) != after.is_visible(q.id)
-        or (q.type == "table" and q.rows_from and q.rows_from in parsed.answers)
-    ]
+    changed = _to_redraw(section, before, after, old_answers, assessment.answers)
     views = question_views(
         questionnaire,
         section,
@@ -240,6 +231,16 @@ def autosave(assessment_id: int, section_id: str):
         lang=assessment.language,
         views=[v for v in views if v.question.id in changed],
     )
+
+
+def _to_redraw(section, before, after, old_answers, new_answers) -> list[str]:
+    """Questions whose block must be redrawn: shown or hidden now, or a table whose rows
+    follow a choice that changed. Nothing else is touched, so no one's typing is disturbed."""
+    return [
+        q.id for q in section.questions
+        if before.is_visible(q.id) != after.is_visible(q.id)
+        or (q.rows_from and old_answers.get(q.rows_from) != new_answers.get(q.rows_from))
+    ]
 
 
 @bp.get("/assessments/<int:assessment_id>/check")

@@ -257,7 +257,7 @@ def test_a_stale_save_from_a_second_tab_is_refused_without_losing_text(page: Pag
     type_into(title_b, "Typed in tab B")
     status_b = tab_b.locator("#save-status")
     expect(status_b).to_contain_text("Not saved.")
-    expect(status_b).to_contain_text("was changed by Sam Staff since you opened this page")
+    expect(status_b).to_contain_text("was changed in another tab or window since you opened")
     expect(status_b.get_by_role("alert")).to_be_visible()
     expect(tab_b.locator("#section-form")).to_have_attribute("data-autosave", "failed")
     expect(title_b).to_have_value("Typed in tab B")

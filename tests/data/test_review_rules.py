@@ -115,8 +115,8 @@ def test_submission_is_refused_while_answers_are_missing(session, app, people, r
     a = started(session, app, people, rapid, answers={"title": "Only a title"})
     with pytest.raises(assessments.NotReady) as refused:
         act(session, people, "staff", a, rapid, Action.SUBMIT)
-    assert ("decision_summary", "Answer 'What is being decided, and what result should it "
-            "bring for the community?'") in refused.value.problems
+    assert ("decision_summary", "Enter an answer for “What is being decided, and what result "
+            "should it bring for the community”") in refused.value.problems
     assert a.state == "draft" and session.exec(select(Submission)).all() == []
 
 

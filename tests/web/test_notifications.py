@@ -8,7 +8,7 @@ from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import free_port, squash
+from tests.conftest import free_port, squash
 from flask import render_template_string
 from flask_login import login_user
 from review_setup import act, make_people, submitted

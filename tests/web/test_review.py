@@ -6,7 +6,7 @@ Each test runs on SQLite and on PostgreSQL (the `database_url` fixture).
 from __future__ import annotations
 
 import pytest
-from conftest import squash
+from tests.conftest import squash
 from review_setup import (
     FULL,
     act,

@@ -151,7 +151,7 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(staff, session):
     response = staff.submit(second_tab, {"title": "Typed in the second tab", "action": "save"},
                             form=form)
     assert response.status == 409
-    assert "was changed by Ana Staff since you opened this page" in response.text()
+    assert "was changed in another tab or window since you opened this page" in response.text()
     assert response.one("//input[@name='title']").get("value") == "Typed in the second tab"
     session.expire_all()
     assert session.get(Assessment, assessment_id).answers["title"] == STEP_ONE["title"]
@@ -226,15 +226,19 @@ def test_table_rows_are_added_and_removed_without_javascript(staff, session):
     url = step_url(assessment_id, "engagement_consequences")
     page = staff.get_page(url)
     assert page.one("//input[@name='unintended_consequences--rows']").get("value") == "1"
-    page = staff.submit(page, {"unintended_consequences--0--what": "Fewer evening buses",
-                               "action": "add-row--unintended_consequences"},
-                        form="//form[@id='section-form']")
-    assert page.status == 200
+    added = staff.submit(page, {"unintended_consequences--0--what": "Fewer evening buses",
+                                "action": "add-row--unintended_consequences"},
+                         form="//form[@id='section-form']")
+    # Post/Redirect/Get, back to the table: refreshing the page does not add another row
+    assert added.status == 302
+    assert added.location.endswith(f"{url}#q-unintended_consequences")
+    page = staff.get_page(url)
     assert page.one("//input[@name='unintended_consequences--rows']").get("value") == "2"
     assert page.one("//input[@name='unintended_consequences--0--what']").get("value") == (
         "Fewer evening buses")
-    page = staff.submit(page, {"action": "remove-row--unintended_consequences--0"},
-                        form="//form[@id='section-form']")
+    removed = staff.submit(page, {"action": "remove-row--unintended_consequences--0"},
+                           form="//form[@id='section-form']")
+    page = staff.get_page(removed.location.split("#")[0])
     assert page.one("//input[@name='unintended_consequences--rows']").get("value") == "1"
     assert page.one("//input[@name='unintended_consequences--0--what']").get("value") == ""
 
@@ -266,7 +270,7 @@ def test_check_answers_and_submit(staff, session):
     assert check.h1 == "Check your answers"
     refused = staff.submit(check, {}, form="//form[contains(@action, '/submit')]")
     assert refused.status == 422
-    assert refused.error_summary[0] == "Answer 'Name of the decision'"
+    assert refused.error_summary[0] == "Enter an answer for “Name of the decision”"
     href = refused.all("//div[@class='error-summary']//a")[0].get("href")
     assert href == step_url(assessment_id, "decision") + "#q-title"
     _fill_in_everything(staff, assessment_id)
@@ -305,3 +309,17 @@ def test_the_home_page_lists_the_departments_assessments(staff):
     row = page.one(f"//tr[.//a[contains(@href, '/assessments/{assessment_id}')]]")
     text = " ".join(row.text_content().split())
     assert "Bus shelters" in text and "Rapid equity check" in text and "Draft" in text
+
+
+def test_a_colleagues_save_is_named_in_the_refusal(staff, client, app, make_user, login):
+    assessment_id = start(staff)
+    mine = staff.get_page(step_url(assessment_id, "decision"))
+    make_user("bo@city.gov", name="Bo Colleague")
+    colleague = app.test_client()
+    login(colleague, "bo@city.gov")
+    theirs = colleague.get_page(step_url(assessment_id, "decision"))
+    form = "//form[@id='section-form']"
+    assert colleague.submit(theirs, {**STEP_ONE, "action": "save"}, form=form).status == 302
+    response = staff.submit(mine, {"title": "Mine", "action": "save"}, form=form)
+    assert response.status == 409
+    assert "was changed by Bo Colleague since you opened this page" in response.text()
