@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from . import notifications
 from .assessments import NotReady, coauthors, submission_problems
-from .exceptions import Conflict, NotFound, PermissionDenied
+from .exceptions import BadRequest, Conflict, NotFound, PermissionDenied
 from .models import (
     Assessment,
     AssessmentEvent,
@@ -226,7 +226,7 @@ def set_verdict(session: Session, *, user: User, assessment: Assessment,
                 questionnaire: Questionnaire, section_id: str, verdict: str) -> None:
     _require_in_review(user, assessment)
     if questionnaire.section(section_id) is None or verdict not in VERDICTS:
-        raise NotFound(f"No step {section_id} or verdict {verdict}")
+        raise BadRequest("The form sent a step or a verdict that this assessment does not have.")
     round_ = rounds(session, assessment)
     existing = session.exec(select(SectionVerdict).where(
         SectionVerdict.assessment_id == assessment.id, SectionVerdict.round == round_,

@@ -1,0 +1,160 @@
+"""Every route × every role × every assessment state: allowed or denied, as the rules say.
+
+A route that is not in RULES fails `test_every_route_has_a_rule`, so a new page cannot ship
+without deciding who may use it. "Denied" is a 403, a 404 (for an assessment one may not
+know about) or, for someone signed out, the way to the sign-in page; "allowed" is anything
+else that is not a server error (a 409 from the workflow still got past authorization).
+Requests are built so that they change nothing when allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlmodel import select
+
+from equity_tool import cli
+from equity_tool.demo import create_demo_assessments
+from equity_tool.models import Assessment, ReviewComment
+from equity_tool.vocabulary import AssessmentState
+
+OFFICE_ROLES = {"officer", "admin"}
+DEPARTMENT = {"staff", "director"}
+ROLES = ["staff", "director", "officer", "councillor", "admin", "other_staff",
+         "other_director", "anonymous"]
+EMAILS = {role: email for role, (email, _, _) in
+          ((r.value, v) for r, v in cli.DEMO_USERS.items())}
+EMAILS |= {"other_staff": "pat@city.gov", "other_director": "dana@city.gov"}
+
+
+def may_see(role: str, state: str) -> bool:
+    return role in OFFICE_ROLES or role in DEPARTMENT or (
+        role == "councillor" and state == AssessmentState.APPROVED)
+
+
+def may_edit(role: str, state: str) -> bool:
+    return role == "staff" and state in (AssessmentState.DRAFT, AssessmentState.RETURNED)
+
+
+def signed_in(role: str, state: str) -> bool:
+    return role != "anonymous"
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: Callable[[str, str], bool]
+    data: dict | None = None  # form for a POST, chosen so that an allowed post changes nothing
+    per_assessment: bool = True
+
+
+NO_CHANGE = {"revision": "999999", "action": "save"}  # a stale revision: refused with 409
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "home.index"): Rule(signed_in, per_assessment=False),
+    ("GET", "questionnaires.list_questionnaires"): Rule(signed_in, per_assessment=False),
+    ("GET", "questionnaires.start"): Rule(signed_in, per_assessment=False),
+    ("POST", "questionnaires.start"): Rule(lambda r, s: r in ("staff", "other_staff"),
+                                           data={"title": ""}, per_assessment=False),
+    ("GET", "notifications.list_notifications"): Rule(signed_in, per_assessment=False),
+    ("GET", "review.queue"): Rule(lambda r, s: r == "officer", per_assessment=False),
+    ("GET", "assessments.task_list"): Rule(may_see),
+    ("GET", "assessments.check_answers"): Rule(may_see),
+    ("GET", "assessments.submitted"): Rule(may_see),
+    ("GET", "assessments.show_section"): Rule(may_see),
+    ("POST", "assessments.save_section"): Rule(may_edit, data=NO_CHANGE),
+    ("POST", "assessments.autosave"): Rule(may_edit, data=NO_CHANGE),
+    ("POST", "assessments.submit"): Rule(may_edit, data={"revision": "999999"}),
+    ("GET", "review.list_comments"): Rule(may_see),
+    ("GET", "review.show_history"): Rule(may_see),
+    ("GET", "review.show_review"): Rule(lambda r, s: r == "officer"),
+    ("POST", "review.add_comment"): Rule(lambda r, s: r == "officer", data={"body": ""}),
+    ("POST", "review.set_verdict"): Rule(lambda r, s: r == "officer", data={}),
+    # The workflow decides which actions each role may take; the page must be one's to see.
+    ("POST", "review.create_transition"): Rule(
+        may_see, data={"action": "approve", "expected_state": "withdrawn"}),
+    ("POST", "review.add_reply"): Rule(lambda r, s: r == "staff", data={"body": ""}),
+}
+PUBLIC = {"auth.sign_in", "auth.sign_out", "static"}
+
+
+@pytest.fixture
+def world(app, session):
+    """The demo users and nine demo assessments (every state, all in Transportation), and
+    staff and a director of another demo department."""
+    cli.create_demo(session)
+    users = {role.value: user for role, user in (
+        (role, session.exec(select(cli.User).where(cli.User.email == email)).one())
+        for role, (email, _, _) in cli.DEMO_USERS.items())}
+    with app.app_context():
+        create_demo_assessments(session, app.extensions["equity_tool.registry"], users)
+    from equity_tool import accounts
+
+    for role, email in (("staff", "pat@city.gov"), ("director", "dana@city.gov")):
+        accounts.create_user(session, email=email, name=email, role=role,
+                             password=cli.DEMO_PASSWORD, department_name="Housing")
+    by_state = {}
+    for assessment in session.exec(select(Assessment).order_by(Assessment.id)):
+        by_state.setdefault(assessment.state, assessment)
+    comment = session.exec(select(ReviewComment)).first()
+    return by_state, comment
+
+
+def test_every_route_has_a_rule(app):
+    routes = {(method, rule.endpoint) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    missing = sorted(r for r in routes if r not in RULES and r[1] not in PUBLIC)
+    assert not missing, f"routes without an authorization rule: {missing}"
+    assert not set(RULES) - routes, "rules for routes that no longer exist"
+
+
+def _url(app, endpoint: str, assessment, comment) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = {}
+    if "assessment_id" in rule.arguments:
+        values["assessment_id"] = assessment.id
+    if "section_id" in rule.arguments:
+        values["section_id"] = "decision" if assessment.questionnaire_id.startswith("rapid") \
+            else "about"
+    if "comment_id" in rule.arguments:
+        values["comment_id"] = comment.id
+    if "questionnaire_id" in rule.arguments:
+        values["questionnaire_id"] = "rapid-equity-check"
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+def _denied(response) -> bool:
+    to_sign_in = response.status_code == 302 and "/sign-in" in (response.location or "")
+    return response.status_code in (403, 404) or to_sign_in
+
+
+@pytest.mark.parametrize(("method", "endpoint"), sorted(RULES), ids=lambda v: v)
+def test_route_by_role_and_state(app, world, method, endpoint, database_url):
+    if "postgresql" in database_url:
+        pytest.skip("the matrix runs on SQLite; the rules do not depend on the database")
+    by_state, comment = world
+    rule = RULES[(method, endpoint)]
+    app.config["WTF_CSRF_ENABLED"] = False  # CSRF is tested on its own; here, who may do what
+    states = list(by_state) if rule.per_assessment else [None]
+    if endpoint == "review.add_reply":  # replies need a comment of that very assessment
+        states = [s for s in states if by_state[s].id == comment.assessment_id]
+    mismatches = []
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            response = client.post("/sign-in", data={"email": EMAILS[role],
+                                                    "password": cli.DEMO_PASSWORD})
+            assert response.status_code == 302, role
+        for state in states:
+            assessment = by_state[state] if state else next(iter(by_state.values()))
+            url = _url(app, endpoint, assessment, comment)
+            response = client.open(url, method=method, data=rule.data or {})
+            assert response.status_code < 500, (role, state, url)
+            expected = rule.allowed(role, state or "")
+            if expected == _denied(response):
+                mismatches.append((role, str(state), response.status_code,
+                                   "should be allowed" if expected else "should be denied"))
+    assert not mismatches, mismatches
