@@ -8,15 +8,15 @@ from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
-from tests.conftest import free_port, squash
 from flask import render_template_string
 from flask_login import login_user
-from review_setup import act, make_people, submitted
 from sqlmodel import select
 
 from equity_tool.models import Notification
 from equity_tool.notifications import NOT_DELIVERED
 from equity_tool.workflow import Action
+from tests.conftest import free_port, squash
+from tests.web.review_setup import act, make_people, submitted
 
 
 class Inbox:

@@ -6,8 +6,11 @@ Each test runs on SQLite and on PostgreSQL (the `database_url` fixture).
 from __future__ import annotations
 
 import pytest
+
+from equity_tool.models import Assessment
+from equity_tool.workflow import Action
 from tests.conftest import squash
-from review_setup import (
+from tests.web.review_setup import (
     FULL,
     act,
     answered,
@@ -17,9 +20,6 @@ from review_setup import (
     submitted,
     waited,
 )
-
-from equity_tool.models import Assessment
-from equity_tool.workflow import Action
 
 RETURN = "//form[@id='transition-return']"
 APPROVE = "//form[@id='transition-approve']"
