@@ -124,9 +124,12 @@ def _rows_from_table(questionnaire, question, form, stored, allowed) -> list[dic
     """One row per choice of the source question; rows of unpicked choices are kept."""
     source = questionnaire.question(question.rows_from)
     kept = {row.get("row"): row for row in (stored.get(question.id) or []) if isinstance(row, dict)}
+    # The rows the page showed: field names are TABLE--CHOICE--COLUMN.
+    sent = {name.split(SEP)[1] for name in form
+            if name.startswith(question.id + SEP) and name.count(SEP) == 2}
     for choice in source.choices:
         prefix = f"{question.id}{SEP}{choice.value}"
-        if any(name.startswith(prefix + SEP) for name in form):
+        if choice.value in sent:
             kept[choice.value] = {"row": choice.value, **_row(question, form, prefix, allowed)}
     return [kept[c.value] for c in source.choices if c.value in kept]
 

@@ -96,7 +96,9 @@ class Registry:
             ).first()
             if stored is None:
                 raise NotFound(f"No questionnaire {questionnaire_id} {version}")
-            result = load_text(stored.source, f"{questionnaire_id} {version} (stored)")
+            # Named as if in the folder, so a relative export template is found there.
+            result = load_text(stored.source, str(self.folder / f"{questionnaire_id}.yaml"),
+                               check_files=False)
             if result.questionnaire is None:
                 raise NotFound(f"Stored questionnaire {questionnaire_id} {version} is unreadable")
             self._pinned[key] = result.questionnaire

@@ -115,7 +115,8 @@ class NumberType(AnswerType):
     def display(self, question, raw, language=None):
         if is_unanswered(raw):
             return ""
-        text = f"{raw:,}" if v.is_number(raw) else str(raw)
+        # Separators from 10,000 up: a year or a four-digit count reads as written (2023).
+        text = f"{raw:,}" if v.is_number(raw) and abs(raw) >= 10_000 else str(raw)
         return f"{text} {question.unit.get(language)}" if question.unit else text
 
 

@@ -53,12 +53,17 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def load_text(text: str, path: str = "<text>") -> LoadResult:
+def load_text(text: str, path: str = "<text>", *, check_files: bool = True) -> LoadResult:
+    """Load a questionnaire's text; `path` names it in messages and anchors relative files.
+
+    `check_files=False` accepts an export template that is no longer there: a stored
+    version must stay readable after its template file is removed.
+    """
     with _no_cyclic_gc():
-        return _load_text(text, path)
+        return _load_text(text, path, check_files)
 
 
-def _load_text(text: str, path: str) -> LoadResult:
+def _load_text(text: str, path: str, check_files: bool) -> LoadResult:
     problems = Problems(path)
     duplicates: list[YAMLLoadError] = []
     try:
@@ -68,7 +73,7 @@ def _load_text(text: str, path: str) -> LoadResult:
         return LoadResult(path, None, problems.sorted())
     for duplicate in duplicates:
         problems.error(duplicate.position, duplicate.message)
-    questionnaire = read_questionnaire(root, problems, path)
+    questionnaire = read_questionnaire(root, problems, path, check_files)
     if questionnaire is not None:
         questionnaire = replace(questionnaire, content_hash=content_hash(root), source=text)
     return LoadResult(path, questionnaire, problems.sorted(), problems.declared_id,

@@ -24,7 +24,9 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RESERVED = _KEYWORDS | set(FUNCTIONS)
 
 
-def read_questionnaire(root: Any, problems: Problems, path: str) -> Questionnaire | None:
+def read_questionnaire(
+    root: Any, problems: Problems, path: str, check_files: bool = True
+) -> Questionnaire | None:
     """The questionnaire in `root`, or None when it has errors (all of them in `problems`)."""
     reader = Reader(problems)
     if not isinstance(root, YMap):
@@ -46,7 +48,7 @@ def read_questionnaire(root: Any, problems: Problems, path: str) -> Questionnair
         "sections": tuple(sections),
         "scoring": read_scoring(reader, root, questions),
         "department_signoff": _signoff(reader, root),
-        "export_template": _template(reader, root, path),
+        "export_template": _template(reader, root, path, check_files),
         "path": path,
     }
     if problems.has_errors:
@@ -243,7 +245,7 @@ def _signoff(reader: Reader, root: YMap) -> bool:
     )
 
 
-def _template(reader: Reader, root: YMap, path: str) -> str | None:
+def _template(reader: Reader, root: YMap, path: str, check_files: bool) -> str | None:
     export = reader.mapping(root, "export", "export")
     if export is None:
         return None
@@ -256,7 +258,7 @@ def _template(reader: Reader, root: YMap, path: str) -> str | None:
         reader.problems.error(
             export.at("template"), f"the export template must be a .docx file, not '{name}'"
         )
-    elif path and not template.is_file():
+    elif check_files and not template.is_file():
         reader.problems.error(
             export.at("template"),
             f"the export template '{name}' was not found next to this file ({template})",

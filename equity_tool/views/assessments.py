@@ -194,7 +194,9 @@ def autosave(assessment_id: int, section_id: str):
     use_cases.require_editable(current_user, assessment)
     parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
     old_answers = dict(assessment.answers)
-    before = evaluate(questionnaire, old_answers, language=assessment.language)
+    # Without any show_if, nothing can appear or hide: skip evaluating the old answers.
+    before = evaluate(questionnaire, old_answers, language=assessment.language) \
+        if has_conditions(questionnaire) else None
     try:
         use_cases.save_answers(
             get_session(),
@@ -233,12 +235,17 @@ def autosave(assessment_id: int, section_id: str):
     )
 
 
+def has_conditions(questionnaire) -> bool:
+    return any(s.show_if for s in questionnaire.sections) or any(
+        q.show_if for q in questionnaire.questions())
+
+
 def _to_redraw(section, before, after, old_answers, new_answers) -> list[str]:
     """Questions whose block must be redrawn: shown or hidden now, or a table whose rows
     follow a choice that changed. Nothing else is touched, so no one's typing is disturbed."""
     return [
         q.id for q in section.questions
-        if before.is_visible(q.id) != after.is_visible(q.id)
+        if (before is not None and before.is_visible(q.id) != after.is_visible(q.id))
         or (q.rows_from and old_answers.get(q.rows_from) != new_answers.get(q.rows_from))
     ]
 

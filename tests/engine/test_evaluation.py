@@ -386,3 +386,12 @@ scoring:
     )
     assert run(questionnaire, {"yn": "yes", "sc": 4, "mc": ["a", "b"]}).scores == {"s": 8.5}
     assert run(questionnaire, {}).scores == {"s": 0}
+
+
+@pytest.mark.parametrize(("answer", "shown"), [(2023, "2023 USD"), (85000, "85,000 USD"),
+                                               (1500.5, "1500.5 USD")])
+def test_numbers_are_shown_as_people_write_them(impacts, answer, shown):
+    from equity_tool.questionnaire import TYPES
+
+    cost = impacts.question("cost")
+    assert TYPES["number"].display(cost, answer) == shown
