@@ -126,24 +126,30 @@ def _render_section(
     return page, status
 
 
-@bp.post("/assessments/<int:assessment_id>/sections/<section_id>")
-def save_section(assessment_id: int, section_id: str):
+def _posted_step(assessment_id: int, section_id: str):
+    """(assessment, questionnaire, step, parsed form) for a post the user may make."""
     assessment, questionnaire = load_assessment(assessment_id)
     section = _section(questionnaire, section_id)
     use_cases.require_editable(current_user, assessment)
     parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
+    return assessment, questionnaire, section, parsed
+
+
+def _save(assessment, parsed) -> None:
+    use_cases.save_answers(
+        get_session(), user=current_user, assessment=assessment, revision=parsed.revision,
+        answers=parsed.answers, other_texts=parsed.other_texts,
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/sections/<section_id>")
+def save_section(assessment_id: int, section_id: str):
+    assessment, questionnaire, section, parsed = _posted_step(assessment_id, section_id)
     apply_row_action(parsed)
     typed = {**assessment.answers, **parsed.answers}
     typed_others = {**assessment.other_texts, **parsed.other_texts}
     try:
-        use_cases.save_answers(
-            get_session(),
-            user=current_user,
-            assessment=assessment,
-            revision=parsed.revision,
-            answers=parsed.answers,
-            other_texts=parsed.other_texts,
-        )
+        _save(assessment, parsed)
     except use_cases.StaleRevision as stale:
         # Nothing was saved; show the page again with what the person typed still in it.
         return _render_section(
@@ -189,23 +195,13 @@ def _after_save(assessment, questionnaire, section, action: str):
 @bp.post("/assessments/<int:assessment_id>/sections/<section_id>/autosave")
 def autosave(assessment_id: int, section_id: str):
     """htmx autosave: store the step as typed (errors wait for "Save and continue")."""
-    assessment, questionnaire = load_assessment(assessment_id)
-    section = _section(questionnaire, section_id)
-    use_cases.require_editable(current_user, assessment)
-    parsed = parse_section_form(questionnaire, section, request.form, assessment.answers)
+    assessment, questionnaire, section, parsed = _posted_step(assessment_id, section_id)
     old_answers = dict(assessment.answers)
     # Without any show_if, nothing can appear or hide: skip evaluating the old answers.
     before = evaluate(questionnaire, old_answers, language=assessment.language) \
         if has_conditions(questionnaire) else None
     try:
-        use_cases.save_answers(
-            get_session(),
-            user=current_user,
-            assessment=assessment,
-            revision=parsed.revision,
-            answers=parsed.answers,
-            other_texts=parsed.other_texts,
-        )
+        _save(assessment, parsed)
     except use_cases.StaleRevision as stale:
         return render_template(
             "assessments/autosave.html",
