@@ -29,6 +29,7 @@ from .views import auth as auth_views
 from .views import home as home_views
 from .views import notifications as notification_views
 from .views import questionnaires as questionnaire_views
+from .views import reading_room as reading_room_views
 from .views import review as review_views
 
 csrf = CSRFProtect()
@@ -60,7 +61,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     export_cli.init_app(app)
     notification_views.init_app(app)
     for blueprint in (auth_views.bp, home_views.bp, questionnaire_views.bp,
-                      assessment_views.bp, review_views.bp, notification_views.bp):
+                      assessment_views.bp, review_views.bp, notification_views.bp,
+                      reading_room_views.bp):
         app.register_blueprint(blueprint)
     return app
 

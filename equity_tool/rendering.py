@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .questionnaire import TYPES, Question, Text
 from .questionnaire.messages import message
+from .workflow import EVENT_LABELS
 
 # js-default: CommonMark without raw HTML and with link targets checked, so a questionnaire
 # author (or anyone whose text passes through here) cannot inject markup or script.
@@ -50,6 +51,10 @@ def cell_options(column: Question, language: str | None = None) -> list[tuple[An
     return [(c.value, c.label.get(language)) for c in column.choices]
 
 
+def event_label(action: str) -> str:
+    return EVENT_LABELS.get(action, action.capitalize())
+
+
 def display(question: Question, value: Any, language: str | None = None) -> str:
     """An answer as a person reads it on check-answers and review pages."""
     return TYPES[question.type].display(question, value, language)
@@ -61,6 +66,7 @@ def init_app(app: Flask) -> None:
         "markdown": markdown,
         "yes_no_word": yes_no_word,
         "cell_options": cell_options,
+        "event_label": event_label,
     }.items():
         app.add_template_filter(fn, name)
     app.add_template_global(display, "display_answer")

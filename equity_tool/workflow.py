@@ -39,6 +39,14 @@ DONE = {
 }
 
 
+# For the history table: the event as a heading ("Review started"), by its stored past tense.
+EVENT_LABELS = {"started": "Started", **{
+    DONE[action]: label for action, label in (
+        (Action.SUBMIT, "Submitted"), (Action.SIGN_OFF, "Signed off"),
+        (Action.SEND_BACK, "Sent back"), (Action.START_REVIEW, "Review started"),
+        (Action.RETURN, "Returned"), (Action.APPROVE, "Approved"),
+        (Action.WITHDRAW, "Withdrawn"), (Action.REOPEN, "Reopened"))}}
+
 # For refusals: "it cannot be signed off now".
 PASSIVE = {**DONE, Action.START_REVIEW: "opened for review", Action.WITHDRAW: "withdrawn"}
 

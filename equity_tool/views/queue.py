@@ -18,8 +18,8 @@ from ..vocabulary import AssessmentState as State
 STATES = (State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW)
 WAITING = {"7": "More than 7 days", "14": "More than 14 days", "30": "More than 30 days"}
 # field name -> what the person chose, for the error message
-FILTERS = {"department": "department", "questionnaire": "questionnaire",
-           "level": "impact level", "state": "state", "waiting": "waiting time"}
+FILTERS = {"department": "a department", "questionnaire": "a questionnaire",
+           "level": "an impact level", "state": "a state", "waiting": "a waiting time"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def _parse(args: Mapping[str, str], choices) -> tuple[dict[str, str], list[tuple
     for name, words in FILTERS.items():
         value = args.get(name, "")
         if value and value not in choices[name]:
-            errors.append((f"filter-{name}", f"Choose a {words} from the list: "
+            errors.append((f"filter-{name}", f"Choose {words} from the list: "
                            f"“{value[:50]}” is not one of them."))
         elif value:
             chosen[name] = value

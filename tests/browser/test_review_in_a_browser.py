@@ -89,7 +89,7 @@ def test_the_whole_review_round_trip(open_as, live_app, assert_no_axe_violations
     task_list = start_assessment(staff, FULL, TITLE)
     assessment_id = int(task_list.rsplit("/", 1)[1])
     store_answers(live_app, assessment_id)
-    submit(staff, task_list)
+    staff_unread = submit(staff, task_list)
 
     director = open_as(DIRECTOR)
     assert unread(director) >= 1
@@ -97,26 +97,32 @@ def test_the_whole_review_round_trip(open_as, live_app, assert_no_axe_violations
     assert unread(director) == 0  # read on the notifications page
 
     officer = open_as(OFFICER)
-    the_queue(officer, assessment_id, assert_no_axe_violations)
-    officer_returns(officer, assessment_id, assert_no_axe_violations)
+    the_queue(officer, assert_no_axe_violations)
+    officer_unread = officer_returns(officer, assessment_id, assert_no_axe_violations)
 
     staff.goto(task_list)
+    assert unread(staff) == staff_unread + 1  # "returned to you"
     staff_answer(staff, task_list, assert_no_axe_violations)
     submit(staff, task_list)
     sign_off(director, assessment_id, assert_no_axe_violations, first=False)
-    officer_approves(officer, assessment_id, assert_no_axe_violations)
+    officer.goto("/review")
+    assert unread(officer) == officer_unread + 1  # "waiting for review", again
+    officer_approves(officer, assert_no_axe_violations)
     staff_sees_approval(staff, task_list, assert_no_axe_violations)
 
 
-def submit(staff: Page, task_list: str) -> None:
+def submit(staff: Page, task_list: str) -> int:
+    """Submit from the check answers page; returns the staff member's unread count."""
     staff.goto(f"{task_list}/check")
     staff.get_by_role("button", name="Submit for review").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Assessment submitted")
     expect(staff.locator("main")).to_contain_text("gone to your department's director")
+    return unread(staff)
 
 
 def sign_off(director: Page, assessment_id: int, axe, *, first: bool) -> None:
-    """The director finds the sign-off among the notifications and signs off."""
+    """The director finds the sign-off among the notifications and signs off: the first time
+    from the task list, the second after reading the answers."""
     director.reload()
     waiting = director.get_by_role("link", name=f"“{TITLE}” is waiting for your sign-off")
     director.get_by_role("link", name=re.compile(r"^Notifications")).click()
@@ -127,18 +133,20 @@ def sign_off(director: Page, assessment_id: int, axe, *, first: bool) -> None:
     waiting.first.click()
     expect(director).to_have_url(re.compile(f"/assessments/{assessment_id}$"))
     expect(state_tag(director)).to_have_text("Awaiting sign-off")
+    if not first:
+        director.get_by_role("link", name="Read all answers").click()
+        expect(director.get_by_role("heading", level=1)).to_have_text("Answers")
     button = director.get_by_role("button", name="Sign off and send to the equity officer")
     expect(button).to_be_visible()
     expect(director.get_by_role("button", name="Send back")).to_be_visible()
-    if first:
-        axe(director)  # the task list awaiting sign-off, with the director's buttons
+    axe(director)  # the task list, then the answers, awaiting sign-off, with the buttons
     director.get_by_label("Note for the equity officer (optional)").fill("Signed off by Dana.")
     button.click()
     expect(flash(director)).to_have_text(f"You signed off “{TITLE}”.")
     expect(state_tag(director)).to_have_text("Resubmitted" if not first else "Submitted")
 
 
-def the_queue(officer: Page, assessment_id: int, axe) -> None:
+def the_queue(officer: Page, axe) -> None:
     """The queue, filtered, and with a filter value that is not one of the options."""
     officer.get_by_role("link", name="Open the review queue").click()
     expect(officer.get_by_role("heading", level=1)).to_have_text("Review queue")
@@ -154,10 +162,10 @@ def the_queue(officer: Page, assessment_id: int, axe) -> None:
     expect(officer.locator("#queue caption")).to_contain_text("(filtered)")
     expect(officer.get_by_label("State")).to_have_value("submitted")
     axe(officer)
-    screenshot(officer, "queue")
     officer.goto("/review?waiting=forever&state=submitted")
     summary = officer.locator(".error-summary")
     expect(summary).to_contain_text("Choose a waiting time from the list")
+    expect(officer.locator("#filter-waiting-error")).to_contain_text("“forever” is not one")
     axe(officer)
     summary.get_by_role("link").click()
     expect(officer.get_by_label("Waiting", exact=True)).to_be_focused()
@@ -165,13 +173,14 @@ def the_queue(officer: Page, assessment_id: int, axe) -> None:
     expect(row).to_have_count(1)
 
 
-def officer_returns(officer: Page, assessment_id: int, axe) -> None:
-    """Opening starts the review; a comment, a verdict and Return, all by keyboard."""
-    before = unread(officer)
+def officer_returns(officer: Page, assessment_id: int, axe) -> int:
+    """Opening starts the review; a comment, a verdict and Return, all by keyboard.
+    Returns the officer's unread count (the submission is one of them)."""
     officer.locator("#queue tbody tr", has_text=TITLE).get_by_role("link", name=TITLE).click()
     expect(officer).to_have_url(re.compile(f"/assessments/{assessment_id}/review$"))
     expect(state_tag(officer)).to_have_text("In review")
-    assert unread(officer) >= 1 and before >= 1
+    officer_unread = unread(officer)
+    assert officer_unread >= 1
 
     # The comment on one answer: Tab from the top of the page to its box, type, Enter.
     box = officer.get_by_label(f"Comment on this answer: {LEAD} (optional)")
@@ -196,7 +205,6 @@ def officer_returns(officer: Page, assessment_id: int, axe) -> None:
     expect(officer.get_by_role("group", name="Your verdict on “About the proposal”")
            .get_by_label("Needs changes")).to_be_checked()
     axe(officer)  # in review, with a comment and a verdict
-    screenshot(officer, "review")
 
     # Return: from the last comment box, Tab on to the note and the button.
     officer.get_by_label("Comment on the whole assessment (optional)").focus()
@@ -210,12 +218,12 @@ def officer_returns(officer: Page, assessment_id: int, axe) -> None:
     expect(flash(officer)).to_have_text(f"You returned “{TITLE}”.")
     expect(officer.get_by_role("heading", level=1)).to_have_text("Review queue")
     expect(officer.locator("#queue tbody tr", has_text=TITLE)).to_have_count(0)
+    return officer_unread
 
 
 def staff_answer(staff: Page, task_list: str, axe) -> None:
     """The returned task list opens on the comments; staff reply, address, and fix."""
     expect(state_tag(staff)).to_have_text("Returned")
-    assert unread(staff) >= 1
     summary = staff.locator("#officer-comments")
     expect(summary).to_contain_text("The equity officer returned this assessment")
     expect(summary.locator("li")).to_have_count(1)
@@ -225,13 +233,15 @@ def staff_answer(staff: Page, task_list: str, axe) -> None:
     summary.get_by_role("link", name="Reply to the comments").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Comments from the equity officer")
     axe(staff)  # with reply forms
-    staff.get_by_label("Your reply (optional)").fill("Luis Herrera answers the council now.")
-    staff.get_by_label("Mark this comment as addressed").check()
-    staff.get_by_role("button", name="Save your answer to this comment").click()
+    reply = staff.get_by_label(f"Your reply to the comment on {LEAD} (optional)")
+    reply.fill("Luis Herrera answers the council now.")
+    staff.get_by_label(f"Mark this comment on {LEAD} as addressed").check()
+    staff.get_by_role("button", name=f"Save your answer to the comment on {LEAD}").click()
     expect(flash(staff)).to_have_text("Your reply was saved.")
-    expect(staff.locator(".comment")).to_contain_text("Addressed")
+    expect(staff.locator(".comment .tag")).to_have_text("Addressed")
     expect(staff.locator(".comment__reply")).to_contain_text("Luis Herrera answers")
-    expect(staff.get_by_label("Mark this comment as addressed")).to_have_count(0)
+    expect(staff.get_by_label(re.compile("^Mark this comment"))).to_have_count(0)
+    axe(staff)  # a comment addressed, with its reply
 
     staff.get_by_role("link", name=f"Change your answer to {LEAD}").click()
     field = staff.get_by_label(LEAD, exact=True)
@@ -241,8 +251,9 @@ def staff_answer(staff: Page, task_list: str, axe) -> None:
     expect(staff).to_have_url(re.compile(f"{task_list}$"))
 
 
-def officer_approves(officer: Page, assessment_id: int, axe) -> None:
-    officer.goto("/review")
+def officer_approves(officer: Page, axe) -> None:
+    """The resubmission shows what changed; a verdict with no choice and a Return with no
+    comment are refused with a message; then Approve, with conditions, by keyboard."""
     row = officer.locator("#queue tbody tr", has_text=TITLE)
     expect(row).to_contain_text("Resubmitted")
     row.get_by_role("link", name=TITLE).click()
@@ -251,13 +262,20 @@ def officer_approves(officer: Page, assessment_id: int, axe) -> None:
     expect(changes.get_by_role("heading")).to_contain_text(
         ["What changed since the last submission", "Comments on the last submission"])
     expect(changes.locator("tbody tr")).to_have_count(1)
-    expect(changes.locator("tbody tr")).to_have_text(
-        re.compile(rf"{LEAD}\s+Dana Whitfield\s+Luis Herrera"))
+    expect(changes.locator("tbody tr > *")).to_have_text([LEAD, "Dana Whitfield", "Luis Herrera"])
     expect(changes.locator(".comment-outcomes li")).to_contain_text(LEAD)
-    expect(changes.locator(".comment-outcomes li")).to_contain_text("Addressed")
+    expect(changes.locator(".comment-outcomes .tag")).to_have_text("Addressed")
     expect(officer.locator("#q-lead_name .comment")).to_contain_text("Luis Herrera answers")
     axe(officer)  # a resubmission, with what changed
-    screenshot(officer, "review-resubmitted")
+
+    officer.get_by_role("button", name="Save verdict on About the proposal").click()
+    summary = officer.locator(".error-summary")
+    expect(summary).to_contain_text("Choose whether the step is acceptable or needs changes.")
+    axe(officer)
+    officer.get_by_role("button", name="Return for changes").click()
+    expect(summary).to_contain_text("To return the assessment, comment on at least one answer")
+    expect(state_tag(officer)).to_have_text("In review")
+    axe(officer)
 
     officer.get_by_label("Conditions of approval (optional)").focus()
     officer.keyboard.type("Report swim-lesson enrolment by neighborhood after one year.")
@@ -287,17 +305,19 @@ def staff_sees_approval(staff: Page, task_list: str, axe) -> None:
     what = staff.locator("#history tbody td:nth-child(3)")
     expect(what).to_contain_text([
         "Approved: in review → approved",
-        "Started the review of: resubmitted → in review",
+        "Review started: resubmitted → in review",
         "Signed off: awaiting sign-off → resubmitted",
         "Submitted: returned → awaiting sign-off",
         f"Changed “{LEAD}”",
         "Returned: in review → returned",
-        "Started the review of: submitted → in review",
+        "Review started: submitted → in review",
         "Signed off: awaiting sign-off → submitted",
         "Submitted: draft → awaiting sign-off",
+        "Started: draft",
     ])
+    changed = staff.locator("#history tbody tr", has_text=f"Changed “{LEAD}”")
+    # Stored at the start, then changed once (autosave and the button save it only once).
+    expect(changed.locator("td:nth-child(4)")).to_have_text(
+        ["Dana Whitfield → Luis Herrera", "Not answered → Dana Whitfield"])
     axe(staff)
 
-
-def screenshot(page: Page, name: str) -> None:
-    page.screenshot(path=f"/tmp/review-{name}.png", full_page=True)

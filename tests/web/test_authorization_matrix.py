@@ -74,6 +74,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "review.create_transition"): Rule(
         may_see, data={"action": "approve", "expected_state": "withdrawn"}),
     ("POST", "review.add_reply"): Rule(lambda r, s: r == "staff", data={"body": ""}),
+    ("GET", "reading_room.list_approved"): Rule(signed_in, per_assessment=False),
+    ("GET", "reading_room.show_assessment"): Rule(may_see),
+    ("GET", "reading_room.download_assessment"): Rule(may_see),
 }
 PUBLIC = {"auth.sign_in", "auth.sign_out", "static"}
 
@@ -118,6 +121,8 @@ def _url(app, endpoint: str, assessment, comment) -> str:
             else "about"
     if "comment_id" in rule.arguments:
         values["comment_id"] = comment.id
+    if "fmt" in rule.arguments:
+        values["fmt"] = "docx"
     if "questionnaire_id" in rule.arguments:
         values["questionnaire_id"] = "rapid-equity-check"
     with app.test_request_context():

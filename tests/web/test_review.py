@@ -400,7 +400,7 @@ def test_the_history_lists_transitions_and_answer_changes_newest_first(app, sess
     assert rows == [
         ["Olu Officer", "Reopened: approved → in review", "A second look."],
         ["Olu Officer", "Approved: in review → approved", ""],
-        ["Olu Officer", "Started the review of: submitted → in review", ""],
+        ["Olu Officer", "Review started: submitted → in review", ""],
         ["Ana Staff", "Submitted: draft → submitted", ""],
         ["Ana Staff", "Changed “Estimated cost”", "85,000 USD → 90,000 USD"],
         ["Ana Staff", "Started: draft", ""],
