@@ -14,6 +14,7 @@ from .. import review_lists
 from ..models import Assessment, Department, utcnow
 from ..questionnaire import Band, Questionnaire, evaluate
 from ..vocabulary import AssessmentState as State
+from .filters import chosen_filters
 
 STATES = (State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW)
 WAITING = {"7": "More than 7 days", "14": "More than 14 days", "30": "More than 30 days"}
@@ -46,19 +47,6 @@ def _choices(session: Session, registry) -> dict[str, dict[str, str]]:
     }
 
 
-def _parse(args: Mapping[str, str], choices) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """The filters chosen, and an error for each value that is not one of the options."""
-    chosen, errors = {}, []
-    for name, words in FILTERS.items():
-        value = args.get(name, "")
-        if value and value not in choices[name]:
-            errors.append((f"filter-{name}", f"Choose {words} from the list: "
-                           f"“{value[:50]}” is not one of them."))
-        elif value:
-            chosen[name] = value
-    return chosen, errors
-
-
 def _rows(session: Session, registry, chosen: dict[str, str]) -> list[Row]:
     now = utcnow()
     rows = []
@@ -82,7 +70,7 @@ def _rows(session: Session, registry, chosen: dict[str, str]) -> list[Row]:
 def queue_page(session: Session, args: Mapping[str, str]) -> Any:
     registry = current_app.extensions["equity_tool.registry"]
     choices = _choices(session, registry)
-    chosen, errors = _parse(args, choices)
+    chosen, errors = chosen_filters(args, choices, FILTERS)
     rows = _rows(session, registry, chosen)
     # Counts follow the other filters, so each says what choosing that state would show.
     counts = Counter(row.assessment.state for row in rows)

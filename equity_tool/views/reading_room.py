@@ -19,6 +19,7 @@ from ..export import (
     pdf_available,
 )
 from .assessments import load_assessment, registry
+from .filters import chosen_filters
 
 bp = Blueprint("reading_room", __name__)
 bp.add_app_template_global(pdf_available, "pdf_available")
@@ -28,7 +29,8 @@ MAX_QUERY = 200  # characters: longer is a paste gone wrong, not a search
 # rather than a killed worker; the CLI keeps the export package's longer default.
 PDF_TIMEOUT = 25.0
 # field name -> what the person chose, for the error message
-FILTERS = {"department": "department", "year": "year of approval", "level": "impact level"}
+FILTERS = {"department": "a department", "year": "a year of approval",
+           "level": "an impact level"}
 
 
 def _timezone() -> str:
@@ -49,14 +51,7 @@ def list_approved():
 
 def _parse(args: Mapping[str, str], choices) -> tuple[reading_room.Filters, list]:
     """The filters chosen, and an error for each value that is not one of the options."""
-    chosen, errors = {}, []
-    for name, words in FILTERS.items():
-        value = args.get(name, "")
-        if value and value not in choices[name]:
-            errors.append((f"filter-{name}", f"Choose a {words} from the list: "
-                           f"“{value[:50]}” is not one of them."))
-        elif value:
-            chosen[name] = value
+    chosen, errors = chosen_filters(args, choices, FILTERS)
     q = " ".join(args.get("q", "").split())
     if len(q) > MAX_QUERY:
         errors.append(("search-q", f"Search for {MAX_QUERY} characters or fewer."))

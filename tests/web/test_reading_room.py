@@ -147,7 +147,7 @@ def test_filters_by_department_year_and_impact_level(shelf, councillor):
     ({"department": "99999"}, "Choose a department from the list: “99999” is not one of them."),
     ({"year": "1999"}, "Choose a year of approval from the list: “1999” is not one of them."),
     ({"year": "twenty"}, "Choose a year of approval from the list: “twenty” is not one of them."),
-    ({"level": "<b>"}, "Choose a impact level from the list: “<b>” is not one of them."),
+    ({"level": "<b>"}, "Choose an impact level from the list: “<b>” is not one of them."),
     ({"q": "x" * 201}, "Search for 200 characters or fewer."),
 ])
 def test_a_bad_filter_says_what_is_wrong_and_still_lists_everything(shelf, councillor, query,
