@@ -3,34 +3,13 @@
 import pytest
 from sqlmodel import Session, select
 
-from equity_tool import accounts
 from equity_tool.assessments import StaleRevision, save_answers
-from equity_tool.db import create_engine
-from equity_tool.models import AnswerChange, Assessment, QuestionnaireVersion, User
+from equity_tool.models import AnswerChange, Assessment, User
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = create_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def ids(engine):
-    """(user id, assessment id): a staff member's draft."""
-    with Session(engine) as session:
-        session.add(QuestionnaireVersion(questionnaire_id="rapid", version="1", content_hash="0",
-                                         source="id: rapid", title="Rapid check"))
-        department = accounts.create_department(session, name="Housing")
-        user = accounts.create_user(session, email="a@example.org", name="A", role="staff",
-                                    password="long enough", department_name="Housing")
-        assessment = Assessment(questionnaire_id="rapid", questionnaire_version="1", title="T",
-                                decision_kind="budget", department_id=department.id,
-                                created_by_id=user.id)
-        session.add(assessment)
-        session.commit()
-        return user.id, assessment.id
+def ids(draft):
+    return draft
 
 
 def save(session, ids, revision, answers, other_texts=None):

@@ -7,37 +7,17 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from equity_tool import accounts
-from equity_tool.db import create_engine
 from equity_tool.models import (
     AnswerChange,
     Assessment,
     AssessmentState,
-    QuestionnaireVersion,
     Role,
 )
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = create_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def assessment(engine):
-    with Session(engine) as session:
-        session.add(QuestionnaireVersion(questionnaire_id="rapid", version="1", content_hash="0",
-                                         source="id: rapid", title="Rapid check"))
-        department = accounts.create_department(session, name="Housing")
-        user = accounts.create_user(session, email="a@example.org", name="A", role="staff",
-                                    password="long enough", department_name="Housing")
-        assessment = Assessment(questionnaire_id="rapid", questionnaire_version="1", title="T",
-                                decision_kind="budget", department_id=department.id,
-                                created_by_id=user.id)
-        session.add(assessment)
-        session.commit()
-        return assessment.id
+def assessment(draft) -> int:
+    return draft[1]
 
 
 def test_times_are_aware_utc(engine, assessment):
