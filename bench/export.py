@@ -66,7 +66,7 @@ def cell(column, n: int):
 
 def fullest():
     q = load_file(ROOT / "questionnaires" / "racial-equity-impact-assessment.yaml").questionnaire
-    path = ROOT / "tests" / "questionnaire_answers" / f"{q.id}--complete.yaml"
+    path = ROOT / "questionnaires" / "examples" / f"{q.id}--complete.yaml"
     answers, _ = read_answers(q, path.read_text(), str(path))
     for question in q.questions():
         if question.type == "long_text":

@@ -16,7 +16,7 @@ from .settings import PROJECT_ROOT
 from .workflow import Action
 
 # Complete answer sets, with their scores worked out by hand (also used by the tests).
-EXAMPLES = PROJECT_ROOT / "tests" / "questionnaire_answers"
+EXAMPLES = PROJECT_ROOT / "questionnaires" / "examples"
 RAPID, FULL = "rapid-equity-check", "racial-equity-impact-assessment"
 
 # (questionnaire, title, the actions that bring it to its state, after it is started)

@@ -102,7 +102,7 @@ def assert_no_axe_violations() -> Callable[[Page], None]:
 
 # --- The wizard: signing in, starting assessments, assessments with stored answers ----------
 
-ANSWERS = Path(__file__).parent.parent / "questionnaire_answers"
+ANSWERS = Path(__file__).parents[2] / "questionnaires" / "examples"
 STAFF = "staff@example.org"
 
 
@@ -119,7 +119,7 @@ def nojs_page(browser: Browser, live_server: str) -> Iterator[Page]:
 @pytest.fixture
 def stored_assessment(live_app) -> Callable[..., int]:
     """stored_assessment(questionnaire_id, answers_file=None): a draft of the demo staff
-    member's, with the answers of tests/questionnaire_answers/<answers_file>.yaml stored."""
+    member's, with the answers of questionnaires/examples/<answers_file>.yaml stored."""
     from equity_tool import accounts
     from equity_tool import assessments as use_cases
     from equity_tool.questionnaire.answersfile import read_answers

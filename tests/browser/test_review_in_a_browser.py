@@ -53,7 +53,7 @@ def store_answers(live_app, assessment_id: int) -> None:
         session = db.get_session()
         assessment = session.get(Assessment, assessment_id)
         questionnaire = live_app.extensions["equity_tool.registry"].current(FULL)
-        path = Path(__file__).parent.parent / "questionnaire_answers" / f"{ANSWERS}.yaml"
+        path = Path(__file__).parents[2] / "questionnaires" / "examples" / f"{ANSWERS}.yaml"
         answers, problems = read_answers(questionnaire, path.read_text(), str(path))
         assert not problems, problems
         use_cases.save_answers(session, user=accounts.find_user(session, email=STAFF),

@@ -13,7 +13,7 @@ from equity_tool import assessments
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = ROOT / "tests" / "engine" / "files" / "format-example.yaml"
-ANSWERS = ROOT / "tests" / "questionnaire_answers"
+ANSWERS = ROOT / "questionnaires" / "examples"
 
 
 def test_the_shipped_questionnaires_pass_check(runner):

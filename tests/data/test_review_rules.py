@@ -28,7 +28,7 @@ def full():
 
 
 def complete_answers(questionnaire):
-    path = ROOT / "tests" / "questionnaire_answers" / f"{questionnaire.id}--complete.yaml"
+    path = ROOT / "questionnaires" / "examples" / f"{questionnaire.id}--complete.yaml"
     answers, problems = read_answers(questionnaire, path.read_text(), str(path))
     assert not problems
     return answers

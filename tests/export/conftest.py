@@ -26,7 +26,7 @@ def questionnaire(qid: str):
 
 
 def complete_answers(q) -> dict:
-    path = ROOT / "tests" / "questionnaire_answers" / f"{q.id}--complete.yaml"
+    path = ROOT / "questionnaires" / "examples" / f"{q.id}--complete.yaml"
     answers, problems = read_answers(q, path.read_text(), str(path))
     assert not problems
     return answers

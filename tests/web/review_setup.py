@@ -13,7 +13,7 @@ from equity_tool.notifications import MailSettings
 from equity_tool.questionnaire.answersfile import read_answers
 from equity_tool.workflow import Action
 
-ANSWERS = Path(__file__).resolve().parents[1] / "questionnaire_answers"
+ANSWERS = Path(__file__).resolve().parents[2] / "questionnaires" / "examples"
 RAPID, FULL = "rapid-equity-check", "racial-equity-impact-assessment"
 
 
@@ -36,7 +36,7 @@ def questionnaire(app, questionnaire_id: str = RAPID):
 
 def answered(app, session, author, *, questionnaire_id: str = RAPID, title: str = "Library hours",
              answers_file: str = "complete") -> Assessment:
-    """A draft by `author` with every answer of tests/questionnaire_answers/<id>--<file>.yaml."""
+    """A draft by `author` with every answer of questionnaires/examples/<id>--<file>.yaml."""
     found = questionnaire(app, questionnaire_id)
     path = ANSWERS / f"{questionnaire_id}--{answers_file}.yaml"
     answers, problems = read_answers(found, path.read_text(), str(path))
