@@ -233,23 +233,33 @@ def save_answers(
         }
         for qid, value in changed.items()
     ]
-    result = session.execute(_SAVE, {
-        "b_id": assessment.id, "b_revision": revision, "answers": new_answers,
-        "other_texts": new_others, "revision": revision + 1, "updated_at": now,
-    })
-    if result.rowcount != 1:
+    values = {"b_id": assessment.id, "b_revision": revision, "answers": new_answers,
+              "other_texts": new_others, "revision": revision + 1, "updated_at": now}
+    if not _saved(session, values, history):
         session.rollback()
         session.refresh(assessment)
         raise StaleRevision(assessment, _last_editor(session, assessment), user)
-    if history:
-        # One INSERT for all rows, without building ORM objects only to flush them.
-        session.execute(_HISTORY, history)
-    session.commit()
-    # The object takes the values just stored, as unchanged: no second read, no second write.
+    # The object takes the values just stored, as unchanged (no second write), and keeps them
+    # through the commit (no second read: expiring would reload the row on the next access).
     for name, value in (("answers", new_answers), ("other_texts", new_others),
                         ("revision", revision + 1), ("updated_at", now)):
         set_committed_value(assessment, name, value)
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
     return sorted(changed)
+
+
+def _saved(session: Session, values: dict, history: list[dict]) -> bool:
+    """Update the row if its revision is still `values["b_revision"]`, and add the history."""
+    if session.execute(_SAVE, values).rowcount != 1:
+        return False
+    if history:
+        # One INSERT for all rows, without building ORM objects only to flush them.
+        session.execute(_HISTORY, history)
+    return True
 
 
 def _last_editor(session: Session, assessment: Assessment) -> User | None:
