@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
 
 from equity_tool import cli, create_app, db, migrate
+from tests.browser.wizard_pages import served
 
 CHROMIUM = "/usr/bin/chromium"
 # Only what a test needs; the rest is network chatter and background work.
@@ -37,12 +36,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
     """The base URL of the app, served by werkzeug in a thread on a free loopback port."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with served(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,19 +3,18 @@ assessment, reads it in the browser and downloads a Word document holding every 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import docx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
-from werkzeug.serving import make_server
 
 from equity_tool import create_app, db, migrate
 from equity_tool.cli import DEMO_PASSWORD
 from equity_tool.export import assessment_context
 from equity_tool.models import Assessment
+from tests.browser.wizard_pages import served
 from tests.export.conftest import all_text
 
 pytestmark = pytest.mark.browser
@@ -38,12 +37,8 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="module")
 def demo_server(demo_app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with served(demo_app) as url:
+        yield url
 
 
 @pytest.fixture

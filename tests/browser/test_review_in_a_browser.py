@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
-from wizard_pages import sign_in, start_assessment
 
 from equity_tool import accounts, db
 from equity_tool import assessments as use_cases
 from equity_tool.models import Assessment
 from equity_tool.questionnaire.answersfile import read_answers
+from tests.browser.wizard_pages import sign_in, start_assessment
 
 pytestmark = pytest.mark.browser
 

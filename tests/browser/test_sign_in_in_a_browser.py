@@ -6,18 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from equity_tool.cli import DEMO_PASSWORD
+from tests.browser.wizard_pages import tab_to
 
 pytestmark = pytest.mark.browser
-
-
-def tab_to(page: Page, selector: str, limit: int = 15) -> None:
-    """Press Tab until `selector` has focus, as a keyboard user would."""
-    target = page.locator(selector)
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{selector} cannot be reached with Tab")
 
 
 def test_sign_in_page_has_no_axe_violations(page: Page, assert_no_axe_violations):
@@ -50,7 +41,7 @@ def test_sign_in_and_out_by_keyboard_only(page: Page):
     page.goto("/sign-in")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
-    tab_to(page, "#email")
+    tab_to(page, "#email", limit=15)
     page.keyboard.type("officer@example.org")
     page.keyboard.press("Tab")
     expect(page.locator("#password")).to_be_focused()
@@ -59,7 +50,7 @@ def test_sign_in_and_out_by_keyboard_only(page: Page):
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Welcome"))
 
-    tab_to(page, "button:has-text('Sign out')")
+    tab_to(page, "button:has-text('Sign out')", limit=15)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("/sign-in$"))
     expect(page.get_by_role("status")).to_have_text("You have signed out.")

@@ -6,7 +6,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from wizard_pages import sign_in, start_assessment
+
+from tests.browser.wizard_pages import sign_in, start_assessment, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -149,15 +150,6 @@ def test_every_control_of_a_step_can_be_reached_with_tab(
     # A radio group is one Tab stop; the arrow keys move within it.
     for name, radios in radio_groups.items():
         assert radios & reached, f"radio group {name} cannot be reached with Tab"
-
-
-def tab_to(page: Page, selector: str, limit: int = 60) -> None:
-    target = page.locator(selector)
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{selector} cannot be reached with Tab")
 
 
 def test_a_step_of_the_rapid_check_completed_by_keyboard_alone(page: Page, stored_assessment):

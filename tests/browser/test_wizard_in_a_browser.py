@@ -7,7 +7,8 @@ import re
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from wizard_pages import sign_in, start_assessment
+
+from tests.browser.wizard_pages import sign_in, start_assessment
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Steps the wizard's browser tests share: signing in and starting an assessment.
+"""Steps the browser tests share: serving an app, signing in, moving by keyboard.
 
 A module of its own, not the conftest: with a conftest in several test folders, `from conftest
 import …` finds whichever was imported first.
@@ -6,7 +6,12 @@ import …` finds whichever was imported first.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from playwright.sync_api import Page
+from werkzeug.serving import make_server
 
 from equity_tool.cli import DEMO_PASSWORD
 
@@ -32,3 +37,26 @@ def start_assessment(page: Page, questionnaire_id: str, title: str, language: st
     page.get_by_role("button", name="Start assessment").click()
     page.wait_for_url("**/assessments/*")
     return page.url.removeprefix(page.url.split("/assessments/")[0])
+
+
+def tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until `selector` has focus, as a keyboard user would."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """The base URL of `app`, served by werkzeug in a thread on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
