@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from . import answer_store
 from .exceptions import Conflict, DomainError, NotFound, PermissionDenied
 from .models import (
     AnswerChange,
@@ -186,17 +187,6 @@ def coauthors(session: Session, assessment: Assessment) -> list[User]:
     return list(session.exec(query).all())
 
 
-_TABLE = Assessment.__table__
-# Built once: autosave runs this on every keystroke pause, and building costs more than running.
-_SAVE = (
-    sa.update(_TABLE)
-    .where(_TABLE.c.id == sa.bindparam("b_id"), _TABLE.c.revision == sa.bindparam("b_revision"))
-    .values({name: sa.bindparam(name) for name in ("answers", "other_texts", "revision",
-                                                   "updated_at")})
-)
-_HISTORY = sa.insert(AnswerChange.__table__)
-
-
 def save_answers(
     session: Session,
     *,
@@ -221,21 +211,11 @@ def save_answers(
     new_answers = {**assessment.answers, **changed}
     new_others = {k: v for k, v in {**assessment.other_texts, **others_changed}.items() if v}
     now = utcnow()
-    # The history rows are built before the UPDATE, from the answers as they were.
-    history = [
-        {
-            "assessment_id": assessment.id,
-            "user_id": user.id,
-            "question_id": qid,
-            "old": assessment.answers.get(qid),
-            "new": value,
-            "at": now,
-        }
-        for qid, value in changed.items()
-    ]
+    # The history is taken before the UPDATE, from the answers as they were.
+    history = [(qid, assessment.answers.get(qid), value) for qid, value in changed.items()]
     values = {"b_id": assessment.id, "b_revision": revision, "answers": new_answers,
               "other_texts": new_others, "revision": revision + 1, "updated_at": now}
-    if not _saved(session, values, history):
+    if not answer_store.store(session, values, user.id, history):
         session.rollback()
         session.refresh(assessment)
         raise StaleRevision(assessment, _last_editor(session, assessment), user)
@@ -250,16 +230,6 @@ def save_answers(
     finally:
         session.expire_on_commit = expire
     return sorted(changed)
-
-
-def _saved(session: Session, values: dict, history: list[dict]) -> bool:
-    """Update the row if its revision is still `values["b_revision"]`, and add the history."""
-    if session.execute(_SAVE, values).rowcount != 1:
-        return False
-    if history:
-        # One INSERT for all rows, without building ORM objects only to flush them.
-        session.execute(_HISTORY, history)
-    return True
 
 
 def _last_editor(session: Session, assessment: Assessment) -> User | None:

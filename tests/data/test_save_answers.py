@@ -54,3 +54,31 @@ def test_a_save_from_an_older_revision_changes_nothing(engine, ids):
         stored = session.get(Assessment, ids[1])
         assert (stored.revision, stored.answers) == (1, {"cost": 1})
         assert len(session.exec(select(AnswerChange)).all()) == 1
+
+
+def test_the_history_keeps_every_kind_of_value_in_the_order_saved(engine, ids):
+    # On PostgreSQL the history travels as one JSON array inside the UPDATE's statement.
+    values = {"z_table": [{"what": "Crowding", "who": None}], "a_text": 'She said "null" 😀',
+              "m_bool": False, "b_number": 0, "y_list": [], "c_cleared": None,
+              "x_arabic": "تقييم", "d_markup": "{{ 7*7 }} <w:p> & ' ->> "}
+    with Session(engine) as session:
+        save(session, ids, 0, {"c_cleared": "was here"})
+    with Session(engine) as session:
+        _, changed = save(session, ids, 1, values)
+        assert changed == sorted(values)
+    with Session(engine) as session:
+        changes = session.exec(select(AnswerChange).order_by(AnswerChange.id)).all()[1:]
+        assert [(c.question_id, c.new) for c in changes] == list(values.items())
+        assert [c.old for c in changes] == [None] * 5 + ["was here", None, None]
+        assert len({c.at for c in changes}) == 1
+        assert session.get(Assessment, ids[1]).answers == values
+
+
+def test_a_save_of_other_texts_alone_keeps_no_answer_history(engine, ids):
+    with Session(engine) as session:
+        assessment, changed = save(session, ids, 0, {}, {"groups": "Hmong elders"})
+        assert changed == []
+    with Session(engine) as session:
+        stored = session.get(Assessment, ids[1])
+        assert (stored.revision, stored.other_texts) == (1, {"groups": "Hmong elders"})
+        assert session.exec(select(AnswerChange)).all() == []
