@@ -76,7 +76,7 @@ def test_the_history_keeps_every_kind_of_value_in_the_order_saved(engine, ids):
 
 def test_a_save_of_other_texts_alone_keeps_no_answer_history(engine, ids):
     with Session(engine) as session:
-        assessment, changed = save(session, ids, 0, {}, {"groups": "Hmong elders"})
+        _, changed = save(session, ids, 0, {}, {"groups": "Hmong elders"})
         assert changed == []
     with Session(engine) as session:
         stored = session.get(Assessment, ids[1])
