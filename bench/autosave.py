@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import glob
 import io
 import os
 import pstats
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +40,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import requests
 from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
@@ -55,6 +52,7 @@ from equity_tool import assessments as use_cases  # noqa: E402
 from equity_tool.answer_forms import parse_section_form  # noqa: E402
 from equity_tool.cli import DEMO_PASSWORD  # noqa: E402
 from equity_tool.models import Assessment  # noqa: E402
+from tests.local_servers import PostgresCluster, free_port, newest_postgres_bindir  # noqa: E402
 
 USERS = 20
 SAVES_PER_STEP = 10  # autosaves of one step, each with more text typed
@@ -133,58 +131,6 @@ def step_form(user: int, section_id: str, k: int, n: int, draft: int = 1
 # --- databases ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Postgres:
-    """A throwaway cluster in a temporary folder, started as the postgres user (as the tests do).
-
-    Unlike the tests' cluster it keeps PostgreSQL's durable defaults (fsync, synchronous
-    commit), as SQLite keeps its own: a benchmark of saves should pay for real commits.
-    """
-
-    def __init__(self) -> None:
-        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                       key=lambda path: int(Path(path).parts[4]))
-        if not found:
-            raise SystemExit("PostgreSQL is not installed: run `make system-deps`")
-        self.bindir = Path(found[-1]).parent
-        self.version = Path(found[-1]).parts[4]
-        self.dir = Path(tempfile.mkdtemp(prefix="equity-tool-bench-pg-"))
-        self.port = free_port()
-
-    def _run(self, program: str, *args: Any) -> None:
-        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        command = [*as_postgres, str(self.bindir / program), *map(str, args)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode:
-            log = self.dir / "server.log"
-            detail = log.read_text() if log.exists() else ""
-            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}\n{detail}")
-
-    def start(self) -> str:
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-        data = self.dir / "data"
-        self._run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--no-locale", "--no-sync")
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
-        self._run("pg_ctl", "-D", data, "-l", self.dir / "server.log", "-o", options, "-w",
-                  "start")
-        dsn = f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute("CREATE DATABASE bench")
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/bench"
-
-    def stop(self) -> None:
-        with suppress(RuntimeError):
-            self._run("pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 @contextmanager
 def database(kind: str) -> Iterator[tuple[str, str]]:
     """(url, description) of a fresh, empty database of `kind`, removed afterwards."""
@@ -195,12 +141,19 @@ def database(kind: str) -> Iterator[tuple[str, str]]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     else:
-        server = Postgres()
+        bindir = newest_postgres_bindir()
+        if bindir is None:
+            raise SystemExit("PostgreSQL is not installed: run `make system-deps`")
+        # Unlike the tests' cluster it keeps PostgreSQL's durable defaults (fsync, synchronous
+        # commit), as SQLite keeps its own: a benchmark of saves should pay for real commits.
+        server = PostgresCluster(bindir, durable=True)
         try:
-            url = server.start()
-            yield url, f"PostgreSQL {server.version}, durable defaults"
+            server.start()
+            server.execute("CREATE DATABASE bench")
+            yield server.url("bench"), f"PostgreSQL {server.version}, durable defaults"
         finally:
-            server.stop()
+            with suppress(RuntimeError):
+                server.stop()
 
 
 def app_config(url: str) -> dict[str, Any]:

@@ -6,19 +6,14 @@ in a temporary folder (Debian's `postgresql` package, which `make test` installs
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 import lxml.html
-import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -27,6 +22,7 @@ from werkzeug.test import TestResponse
 
 from equity_tool import accounts, cli, create_app, db, migrate
 from equity_tool.models import User
+from tests.local_servers import PostgresCluster, newest_postgres_bindir
 
 ROOT = Path(__file__).resolve().parent.parent
 # The demo users' password, so that make_user and demo_users sign in alike.
@@ -106,58 +102,19 @@ class PageClient(FlaskClient):
 # --- databases ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PostgresServer:
-    """A throwaway PostgreSQL cluster in a temporary folder, on a free loopback port."""
+class PostgresServer(PostgresCluster):
+    """The suite's cluster: a migrated template database, copied for each test."""
 
     TEMPLATE = "equity_tool_template"
 
     def __init__(self, bindir: Path) -> None:
-        self.bindir = bindir
-        self.dir = Path(tempfile.mkdtemp(prefix="equity-tool-pg-"))
-        self.port = free_port()
+        super().__init__(bindir, durable=False)
         self.names = (f"test_{n}" for n in count())
 
-    def _run(self, program: str, *args: Any) -> None:
-        # initdb refuses to run as root, so root runs it as the postgres user.
-        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        command = [*as_postgres, str(self.bindir / program), *map(str, args)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode:
-            log = self.dir / "server.log"
-            detail = log.read_text() if log.exists() else ""
-            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}\n{detail}")
-
     def start(self) -> None:
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-        data = self.dir / "data"
-        self._run("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--no-locale", "--no-sync")
-        # Durability is pointless for a throwaway cluster, and turning it off is much faster.
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        self._run("pg_ctl", "-D", data, "-l", self.dir / "server.log", "-o", options, "-w",
-                  "start")
+        super().start()
         self.execute(f"CREATE DATABASE {self.TEMPLATE}")
         migrate.upgrade(self.url(self.TEMPLATE))
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "-D", self.dir / "data", "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def url(self, name: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
-
-    def execute(self, sql: str) -> None:
-        dsn = f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(sql)
 
     def database(self) -> Iterator[str]:
         """A fresh, migrated database (copied from the template), dropped afterwards."""
@@ -169,15 +126,13 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    # Debian installs each major version side by side; take the newest.
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda path: int(Path(path).parts[4]))
-    if not found:
+    bindir = newest_postgres_bindir()
+    if bindir is None:
         message = "PostgreSQL is not installed: run `make system-deps` (Debian package postgresql)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    server = PostgresServer(Path(found[-1]).parent)
+    server = PostgresServer(bindir)
     server.start()
     yield server
     server.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from sqlmodel import select
 from equity_tool import notifications
 from equity_tool.models import Notification, utcnow
 from equity_tool.notifications import MailSettings
+from tests.local_servers import free_port
 
 
 class Inbox:
@@ -23,12 +23,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
         self.messages.append((envelope.rcpt_tos, envelope.content))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from sqlmodel import select
 from equity_tool.models import Notification
 from equity_tool.notifications import NOT_DELIVERED
 from equity_tool.workflow import Action
-from tests.conftest import free_port, squash
+from tests.conftest import squash
+from tests.local_servers import free_port
 from tests.web.review_setup import act, make_people, submitted
 
 
