@@ -47,11 +47,13 @@ from werkzeug.datastructures import MultiDict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from equity_tool import accounts, create_app, db, migrate  # noqa: E402
-from equity_tool import assessments as use_cases  # noqa: E402
-from equity_tool.answer_forms import parse_section_form  # noqa: E402
-from equity_tool.cli import DEMO_PASSWORD  # noqa: E402
-from equity_tool.models import Assessment  # noqa: E402
+from equity_tool import create_app  # noqa: E402
+from equity_tool.accounts import service as accounts  # noqa: E402
+from equity_tool.assessments import service as use_cases  # noqa: E402
+from equity_tool.assessments.answer_forms import parse_section_form  # noqa: E402
+from equity_tool.core import db, migrate  # noqa: E402
+from equity_tool.core.models import Assessment  # noqa: E402
+from equity_tool.demo import DEMO_PASSWORD  # noqa: E402
 from tests.local_servers import PostgresCluster, free_port, newest_postgres_bindir  # noqa: E402
 
 USERS = 20

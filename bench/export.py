@@ -28,8 +28,8 @@ from docxtpl import DocxTemplate
 from jinja2 import ChainableUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from equity_tool.export import DEFAULT_TEMPLATE, ReviewRecord, build_context, render_docx
-from equity_tool.export.record import Comment, Reply, Transition, Verdict
+from equity_tool.publishing.export import DEFAULT_TEMPLATE, ReviewRecord, build_context, render_docx
+from equity_tool.publishing.export.record import Comment, Reply, Transition, Verdict
 from equity_tool.questionnaire import evaluate, load_file
 from equity_tool.questionnaire.answersfile import read_answers
 

@@ -15,9 +15,9 @@ from flask import Flask, request
 
 from equity_tool import create_app
 from equity_tool.app import csrf
-from equity_tool.auth import public
-from equity_tool.db import get_engine
-from equity_tool.models import Assessment, utcnow
+from equity_tool.core.db import get_engine
+from equity_tool.core.models import Assessment, utcnow
+from equity_tool.web.auth import public
 
 
 def create_bench_app() -> Flask:

@@ -15,6 +15,6 @@ if TYPE_CHECKING:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """The app, configured from the environment; `test_config` overrides any setting."""
-    from .app import create_app as build
+    from equity_tool.app import create_app as build
 
     return build(test_config)

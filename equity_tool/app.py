@@ -10,27 +10,10 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import (
-    auth,
-    cli,
-    db,
-    errors,
-    export_cli,
-    headers,
-    migrate,
-    questionnaire_cli,
-    registry,
-    rendering,
-    settings,
-    templating,
-)
-from .views import assessments as assessment_views
-from .views import auth as auth_views
-from .views import home as home_views
-from .views import notifications as notification_views
-from .views import questionnaires as questionnaire_views
-from .views import reading_room as reading_room_views
-from .views import review as review_views
+from equity_tool import cli, settings
+from equity_tool.assessments import versions
+from equity_tool.core import db
+from equity_tool.web import auth, errors, headers, jinja, views
 
 csrf = CSRFProtect()
 
@@ -48,21 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(overrides)
 
     db.init_app(app)
+    versions.init_app(app)
     csrf.init_app(app)
-    auth.init_app(app)
-    errors.init_app(app)
-    migrate.init_app(app)
-    cli.init_app(app)
-    headers.init_app(app)
-    templating.init_app(app)
-    rendering.init_app(app)
-    registry.init_app(app)
-    questionnaire_cli.init_app(app)
-    export_cli.init_app(app)
-    notification_views.init_app(app)
-    for blueprint in (auth_views.bp, home_views.bp, questionnaire_views.bp,
-                      assessment_views.bp, review_views.bp, notification_views.bp,
-                      reading_room_views.bp):
-        app.register_blueprint(blueprint)
+    for part in (auth, errors, headers, jinja, views, cli):
+        part.init_app(app)
     return app
-

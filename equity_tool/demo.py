@@ -1,4 +1,5 @@
-"""Demo assessments in every state, so a newcomer sees the whole round trip at once.
+"""Demo departments, one user per role, and assessments in every state, so a newcomer sees
+the whole round trip at once.
 
 They are made the way people make them: started by the demo staff member, then moved through
 the workflow by the demo director and officer, so the history and notifications are real.
@@ -8,12 +9,25 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from . import assessments, review
-from .models import Assessment, User
-from .questionnaire import Questionnaire
-from .questionnaire.answersfile import read_answers
-from .settings import PROJECT_ROOT
-from .workflow import Action
+from equity_tool.accounts import service as accounts
+from equity_tool.assessments import service as assessments
+from equity_tool.core.models import Assessment, Role, User
+from equity_tool.questionnaire import Questionnaire
+from equity_tool.questionnaire.answersfile import read_answers
+from equity_tool.review import service as review
+from equity_tool.review.workflow import Action
+from equity_tool.settings import PROJECT_ROOT
+
+DEMO_PASSWORD = "equity-demo-password"
+DEMO_DEPARTMENTS = ("Transportation", "Parks and Recreation", "Housing")
+# role: (email, name, department)
+DEMO_USERS = {
+    Role.STAFF: ("staff@example.org", "Sam Staff", "Transportation"),
+    Role.DIRECTOR: ("director@example.org", "Dana Director", "Transportation"),
+    Role.OFFICER: ("officer@example.org", "Olu Officer", None),
+    Role.COUNCILLOR: ("councillor@example.org", "Cam Councillor", None),
+    Role.ADMIN: ("admin@example.org", "Ari Admin", None),
+}
 
 # Complete answer sets, with their scores worked out by hand (also used by the tests).
 EXAMPLES = PROJECT_ROOT / "questionnaires" / "examples"
@@ -40,6 +54,28 @@ NOTES = {
     Action.RETURN: "Please name the council districts and say who was not reached.",
     Action.WITHDRAW: "The council dropped the pilot from the budget.",
 }
+
+
+def create_demo(session: Session) -> None:
+    """Demo departments and users, skipping any that exist already."""
+    for name in DEMO_DEPARTMENTS:
+        if not accounts.find_department(session, name=name):
+            accounts.create_department(session, name=name)
+    for role, (email, name, department) in DEMO_USERS.items():
+        if not accounts.find_user(session, email=email):
+            accounts.create_user(
+                session, email=email, name=name, role=role, password=DEMO_PASSWORD,
+                department_name=department,
+            )
+
+
+
+def create_demo_data(session: Session, registry) -> int:
+    """Demo departments, users and assessments; returns how many assessments were added."""
+    create_demo(session)
+    users = {role.value: accounts.find_user(session, email=email)
+             for role, (email, _, _) in DEMO_USERS.items()}
+    return create_demo_assessments(session, registry, users)
 
 
 def example_answers(questionnaire: Questionnaire) -> dict:

@@ -20,13 +20,15 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 from werkzeug.test import TestResponse
 
-from equity_tool import accounts, cli, create_app, db, migrate
-from equity_tool.models import User
+from equity_tool import create_app, demo
+from equity_tool.accounts import service as accounts
+from equity_tool.core import db, migrate
+from equity_tool.core.models import User
 from tests.local_servers import PostgresCluster, newest_postgres_bindir
 
 ROOT = Path(__file__).resolve().parent.parent
 # The demo users' password, so that make_user and demo_users sign in alike.
-PASSWORD = cli.DEMO_PASSWORD
+PASSWORD = demo.DEMO_PASSWORD
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -212,8 +214,8 @@ def make_user(session: Session) -> Callable[..., User]:
 @pytest.fixture
 def demo_users(session: Session) -> dict[str, str]:
     """The demo departments and users (password PASSWORD); role -> email."""
-    cli.create_demo(session)
-    return {role.value: email for role, (email, _, _) in cli.DEMO_USERS.items()}
+    demo.create_demo(session)
+    return {role.value: email for role, (email, _, _) in demo.DEMO_USERS.items()}
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from equity_tool import cli, create_app, db, migrate
+from equity_tool import create_app, demo
+from equity_tool.core import db, migrate
 from tests.browser.wizard_pages import served
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,12 +24,12 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory):
-    """The app on its own SQLite file, with the demo users (password cli.DEMO_PASSWORD)."""
+    """The app on its own SQLite file, with the demo users (password demo.DEMO_PASSWORD)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "not secret: browser tests only"})
     with app.app_context():
-        cli.create_demo(db.get_session())
+        demo.create_demo(db.get_session())
     yield app
     db.get_engine(app).dispose()
 
@@ -115,8 +116,8 @@ def nojs_page(browser: Browser, live_server: str) -> Iterator[Page]:
 def stored_assessment(live_app) -> Callable[..., int]:
     """stored_assessment(questionnaire_id, answers_file=None): a draft of the demo staff
     member's, with the answers of questionnaires/examples/<answers_file>.yaml stored."""
-    from equity_tool import accounts
-    from equity_tool import assessments as use_cases
+    from equity_tool.accounts import service as accounts
+    from equity_tool.assessments import service as use_cases
     from equity_tool.questionnaire.answersfile import read_answers
 
     def make(questionnaire_id: str, answers_file: str | None = None, title: str = "Stored") -> int:

@@ -10,10 +10,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from equity_tool import create_app, db, migrate
-from equity_tool.cli import DEMO_PASSWORD
-from equity_tool.export import assessment_context
-from equity_tool.models import Assessment
+from equity_tool import create_app
+from equity_tool.core import db, migrate
+from equity_tool.core.models import Assessment
+from equity_tool.demo import DEMO_PASSWORD
+from equity_tool.publishing.export import assessment_context
 from tests.browser.wizard_pages import served
 from tests.export.conftest import all_text
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from equity_tool import accounts, db
-from equity_tool import assessments as use_cases
-from equity_tool.models import Assessment
+from equity_tool.accounts import service as accounts
+from equity_tool.assessments import service as use_cases
+from equity_tool.core import db
+from equity_tool.core.models import Assessment
 from equity_tool.questionnaire.answersfile import read_answers
 from tests.browser.wizard_pages import sign_in, start_assessment
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from equity_tool.cli import DEMO_PASSWORD
+from equity_tool.demo import DEMO_PASSWORD
 from tests.browser.wizard_pages import tab_to
 
 pytestmark = pytest.mark.browser

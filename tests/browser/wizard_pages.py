@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
-from equity_tool.cli import DEMO_PASSWORD
+from equity_tool.demo import DEMO_PASSWORD
 
 STAFF = "staff@example.org"
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import Session
 
-from equity_tool import accounts
-from equity_tool.db import create_engine
-from equity_tool.models import Assessment, QuestionnaireVersion
+from equity_tool.accounts import service as accounts
+from equity_tool.core.db import create_engine
+from equity_tool.core.models import Assessment, QuestionnaireVersion
 
 
 @pytest.fixture

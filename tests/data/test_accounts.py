@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from equity_tool import accounts
-from equity_tool.db import create_engine
-from equity_tool.models import Role, utcnow
+from equity_tool.accounts import service as accounts
+from equity_tool.core.db import create_engine
+from equity_tool.core.models import Role, utcnow
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """`flask users`, `flask departments` and `flask demo`, run as an administrator would."""
 
-from equity_tool.cli import DEMO_PASSWORD
+from equity_tool.demo import DEMO_PASSWORD
 
 
 def test_add_department_and_user_then_list(runner):

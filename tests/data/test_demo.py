@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from equity_tool.models import Assessment, AssessmentEvent
-from equity_tool.vocabulary import AssessmentState
+from equity_tool.core.models import Assessment, AssessmentEvent
+from equity_tool.core.vocabulary import AssessmentState
 
 
 def test_demo_makes_assessments_in_every_state(runner, session):

@@ -10,9 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from equity_tool import notifications
-from equity_tool.models import Notification, utcnow
-from equity_tool.notifications import MailSettings
+from equity_tool.core.models import Notification, utcnow
+from equity_tool.notifications import service as notifications
+from equity_tool.notifications.service import MailSettings
 from tests.local_servers import free_port
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from equity_tool import assessments
+from equity_tool.assessments import service as assessments
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = ROOT / "tests" / "engine" / "files" / "format-example.yaml"
@@ -111,7 +111,7 @@ def test_check_refuses_a_changed_version_that_assessments_use(app, runner, sessi
     folder = tmp_path / "questionnaires"
     shutil.copytree(ROOT / "questionnaires", folder)
     app.config["EQUITY_TOOL_QUESTIONNAIRES"] = folder
-    from equity_tool.registry import Registry
+    from equity_tool.assessments.versions import Registry
 
     registry = Registry(folder, session.get_bind())
     user = make_user("ana@city.gov")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from equity_tool.registry import Registry
+from equity_tool.assessments.versions import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from equity_tool import assessments, db, review
-from equity_tool.models import AssessmentEvent, Notification, Submission
+from equity_tool.assessments import service as assessments
+from equity_tool.core import db
+from equity_tool.core.models import AssessmentEvent, Notification, Submission
 from equity_tool.questionnaire import load_file
 from equity_tool.questionnaire.answersfile import read_answers
-from equity_tool.workflow import Action
+from equity_tool.review import service as review
+from equity_tool.review.workflow import Action
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +48,7 @@ def people(make_user):
 
 
 def started(session, app, people, questionnaire, answers=None):
-    from equity_tool.registry import store_version
+    from equity_tool.assessments.versions import store_version
 
     store_version(session, questionnaire)
     assessment = assessments.start(

@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import Session, select
 
-from equity_tool.assessments import StaleRevision, save_answers
-from equity_tool.models import AnswerChange, Assessment, User
+from equity_tool.assessments.service import StaleRevision, save_answers
+from equity_tool.core.models import AnswerChange, Assessment, User
 
 
 @pytest.fixture

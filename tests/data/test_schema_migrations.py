@@ -5,7 +5,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from equity_tool import create_app, migrate
+from equity_tool import create_app
+from equity_tool.core import migrate
 
 
 def schema_differences(url: str) -> list:

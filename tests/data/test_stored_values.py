@@ -6,13 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from equity_tool import accounts
-from equity_tool.models import (
-    AnswerChange,
-    Assessment,
-    AssessmentState,
-    Role,
-)
+from equity_tool.accounts import service as accounts
+from equity_tool.core.models import AnswerChange, Assessment, AssessmentState, Role
 
 
 @pytest.fixture

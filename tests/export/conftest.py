@@ -11,11 +11,12 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from equity_tool import assessments, review
+from equity_tool.assessments import service as assessments
+from equity_tool.assessments.versions import store_version
 from equity_tool.questionnaire import load_file
 from equity_tool.questionnaire.answersfile import read_answers
-from equity_tool.registry import store_version
-from equity_tool.workflow import Action
+from equity_tool.review import service as review
+from equity_tool.review.workflow import Action
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE_IDS = ("rapid-equity-check", "racial-equity-impact-assessment")

@@ -8,7 +8,7 @@ import pytest
 from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 
-from equity_tool.export import export_assessment
+from equity_tool.publishing.export import export_assessment
 from equity_tool.questionnaire import TYPES, evaluate, is_unanswered
 from tests.export.conftest import (
     QUESTIONNAIRE_IDS,

@@ -9,7 +9,7 @@ from tests.export.conftest import ROOT
 
 
 def test_the_export_package_imports_no_web_framework():
-    code = ("import sys, equity_tool.export\n"
+    code = ("import sys, equity_tool.publishing.export\n"
             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, check=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from equity_tool.export import pdf as pdf_module
+from equity_tool.publishing.export import pdf as pdf_module
 from tests.export.conftest import approve, need_program, open_docx, start
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from equity_tool.export import ExportError, docx_to_pdf, pdf_available, render_docx
+from equity_tool.publishing.export import ExportError, docx_to_pdf, pdf_available, render_docx
 from tests.export.conftest import need_program, questionnaire
 from tests.export.test_templates import context_of
 

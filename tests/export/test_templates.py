@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from docx import Document
 
-from equity_tool.export import (
+from equity_tool.publishing.export import (
     DEFAULT_TEMPLATE,
     ExportError,
     ReviewRecord,
@@ -21,7 +21,7 @@ from equity_tool.export import (
     export_assessment,
     render_docx,
 )
-from equity_tool.export.context import clean
+from equity_tool.publishing.export.context import clean
 from equity_tool.questionnaire import evaluate
 from tests.export.conftest import all_paragraphs, complete_answers, open_docx, start
 

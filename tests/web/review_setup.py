@@ -7,11 +7,12 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from equity_tool import assessments, review
-from equity_tool.models import Assessment, AssessmentEvent, utcnow
-from equity_tool.notifications import MailSettings
+from equity_tool.assessments import service as assessments
+from equity_tool.core.models import Assessment, AssessmentEvent, utcnow
+from equity_tool.notifications.service import MailSettings
 from equity_tool.questionnaire.answersfile import read_answers
-from equity_tool.workflow import Action
+from equity_tool.review import service as review
+from equity_tool.review.workflow import Action
 
 ANSWERS = Path(__file__).resolve().parents[2] / "questionnaires" / "examples"
 RAPID, FULL = "rapid-equity-check", "racial-equity-impact-assessment"

@@ -15,17 +15,17 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import select
 
-from equity_tool import cli
+from equity_tool import demo
+from equity_tool.core.models import Assessment, ReviewComment
+from equity_tool.core.vocabulary import AssessmentState
 from equity_tool.demo import create_demo_assessments
-from equity_tool.models import Assessment, ReviewComment
-from equity_tool.vocabulary import AssessmentState
 
 OFFICE_ROLES = {"officer", "admin"}
 DEPARTMENT = {"staff", "director"}
 ROLES = ["staff", "director", "officer", "councillor", "admin", "other_staff",
          "other_director", "anonymous"]
 EMAILS = {role: email for role, (email, _, _) in
-          ((r.value, v) for r, v in cli.DEMO_USERS.items())}
+          ((r.value, v) for r, v in demo.DEMO_USERS.items())}
 EMAILS |= {"other_staff": "pat@city.gov", "other_director": "dana@city.gov"}
 
 
@@ -85,17 +85,17 @@ PUBLIC = {"auth.sign_in", "auth.sign_out", "static"}
 def world(app, session):
     """The demo users and nine demo assessments (every state, all in Transportation), and
     staff and a director of another demo department."""
-    cli.create_demo(session)
+    demo.create_demo(session)
     users = {role.value: user for role, user in (
-        (role, session.exec(select(cli.User).where(cli.User.email == email)).one())
-        for role, (email, _, _) in cli.DEMO_USERS.items())}
+        (role, session.exec(select(demo.User).where(demo.User.email == email)).one())
+        for role, (email, _, _) in demo.DEMO_USERS.items())}
     with app.app_context():
         create_demo_assessments(session, app.extensions["equity_tool.registry"], users)
-    from equity_tool import accounts
+    from equity_tool.accounts import service as accounts
 
     for role, email in (("staff", "pat@city.gov"), ("director", "dana@city.gov")):
         accounts.create_user(session, email=email, name=email, role=role,
-                             password=cli.DEMO_PASSWORD, department_name="Housing")
+                             password=demo.DEMO_PASSWORD, department_name="Housing")
     by_state = {}
     for assessment in session.exec(select(Assessment).order_by(Assessment.id)):
         by_state.setdefault(assessment.state, assessment)
@@ -151,7 +151,7 @@ def test_route_by_role_and_state(app, world, method, endpoint, database_url):
         client = app.test_client()
         if role != "anonymous":
             response = client.post("/sign-in", data={"email": EMAILS[role],
-                                                    "password": cli.DEMO_PASSWORD})
+                                                    "password": demo.DEMO_PASSWORD})
             assert response.status_code == 302, role
         for state in states:
             assessment = by_state[state] if state else next(iter(by_state.values()))

@@ -3,10 +3,11 @@
 import pytest
 from flask import Blueprint
 
-from equity_tool.auth import require_role
-from equity_tool.db import get_or_404
-from equity_tool.exceptions import Conflict, PermissionDenied
-from equity_tool.models import Department, Role
+from equity_tool.assessments import access
+from equity_tool.core.db import get_or_404
+from equity_tool.core.exceptions import Conflict, PermissionDenied
+from equity_tool.core.models import Department
+from equity_tool.web.auth import allowed_if
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def app(app):
         return get_or_404(Department, department_id).name
 
     @bp.get("/officers-only")
-    @require_role(Role.OFFICER)
+    @allowed_if(access.may_review)
     def officers_only():
         return "for officers"
 

@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from equity_tool import accounts
-from equity_tool.models import Assessment, AssessmentState, QuestionnaireVersion
+from equity_tool.accounts import service as accounts
+from equity_tool.core.models import Assessment, AssessmentState, QuestionnaireVersion
 
 
 def add_assessment(session, *, title, department, author, state=AssessmentState.DRAFT):

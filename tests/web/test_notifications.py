@@ -12,9 +12,9 @@ from flask import render_template_string
 from flask_login import login_user
 from sqlmodel import select
 
-from equity_tool.models import Notification
-from equity_tool.notifications import NOT_DELIVERED
-from equity_tool.workflow import Action
+from equity_tool.core.models import Notification
+from equity_tool.notifications.service import NOT_DELIVERED
+from equity_tool.review.workflow import Action
 from tests.conftest import squash
 from tests.local_servers import free_port
 from tests.web.review_setup import act, make_people, submitted

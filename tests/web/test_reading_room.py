@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import docx
 import pytest
 
-from equity_tool import review
-from equity_tool.export import pdf
-from equity_tool.models import AssessmentState
-from equity_tool.workflow import Action
+from equity_tool.core.models import AssessmentState
+from equity_tool.publishing.export import pdf
+from equity_tool.review import service as review
+from equity_tool.review.workflow import Action
 from tests.conftest import squash
 from tests.export.conftest import need_program
 from tests.web.review_setup import FULL, act, answered, make_people, questionnaire, submitted

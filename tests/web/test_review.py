@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from equity_tool.models import Assessment
-from equity_tool.workflow import Action
+from equity_tool.core.models import Assessment
+from equity_tool.review.workflow import Action
 from tests.conftest import squash
 from tests.web.review_setup import (
     FULL,

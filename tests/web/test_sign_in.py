@@ -1,6 +1,6 @@
 """Signing in and out, through the pages as a person uses them."""
 
-from equity_tool.cli import DEMO_PASSWORD
+from equity_tool.demo import DEMO_PASSWORD
 
 
 def sign_in(client, email, password, url="/sign-in"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from equity_tool.models import AnswerChange, Assessment, AssessmentEvent, QuestionnaireVersion
+from equity_tool.core.models import AnswerChange, Assessment, AssessmentEvent, QuestionnaireVersion
 
 RAPID = "/questionnaires/rapid-equity-check"
 STEP_ONE = {

@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from equity_tool.vocabulary import AssessmentState as S
-from equity_tool.vocabulary import Role as R
-from equity_tool.workflow import Action as A
-from equity_tool.workflow import InvalidTransition, actions_for, decide
+from equity_tool.core.vocabulary import AssessmentState as S
+from equity_tool.core.vocabulary import Role as R
+from equity_tool.review.workflow import Action as A
+from equity_tool.review.workflow import InvalidTransition, actions_for, decide
 
 BEFORE_APPROVAL = [S.DRAFT, S.AWAITING_SIGNOFF, S.SUBMITTED, S.IN_REVIEW, S.RETURNED,
                    S.RESUBMITTED]
@@ -91,7 +91,7 @@ def test_the_workflow_module_is_pure():
     import subprocess
     import sys
 
-    code = ("import sys, equity_tool.workflow; "
+    code = ("import sys, equity_tool.review.workflow; "
             "print(' '.join({m.split('.')[0] for m in sys.modules}))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.split()

@@ -1,0 +1,136 @@
+"""What the wizard shows: step statuses, the questions of a step, the next step.
+
+Pure functions over a questionnaire, the stored answers and their evaluation, so the pages
+and their tests agree on what "completed" or "cannot start yet" means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from equity_tool.questionnaire import Evaluation, Question, Questionnaire, Section, is_unanswered
+
+
+class StepStatus(StrEnum):
+    """The words people read on the task list."""
+
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+    CANNOT_START = "Cannot start yet"
+    NOT_NEEDED = "Not needed"
+
+
+@dataclass(frozen=True)
+class Step:
+    section: Section
+    status: StepStatus
+    number: int
+
+    @property
+    def open(self) -> bool:
+        return self.status not in (StepStatus.CANNOT_START, StepStatus.NOT_NEEDED)
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: Question
+    value: Any
+    error: str | None
+    required: bool
+    visible: bool
+    other: str | None = None
+    rows: tuple = ()  # for tables: (field prefix, row label, row values, removable)
+
+
+def steps(questionnaire: Questionnaire, answers: dict, evaluation: Evaluation) -> list[Step]:
+    return [
+        Step(section, _status(questionnaire, section, answers, evaluation), number)
+        for number, section in enumerate(questionnaire.sections, start=1)
+    ]
+
+
+def _status(questionnaire, section: Section, answers: dict, evaluation: Evaluation) -> StepStatus:
+    if section.id in evaluation.hidden_sections:
+        undecided = section.id in evaluation.undecided_sections
+        return StepStatus.CANNOT_START if undecided else StepStatus.NOT_NEEDED
+    visible = [q for q in section.questions if q.answerable and evaluation.is_visible(q.id)]
+    answered = [q for q in visible if not is_unanswered(answers.get(q.id))]
+    if not answered:
+        return StepStatus.NOT_STARTED
+    unfinished = any(q.id in evaluation.missing or q.id in evaluation.invalid for q in visible)
+    return StepStatus.IN_PROGRESS if unfinished else StepStatus.COMPLETED
+
+
+def next_step(all_steps: list[Step], section_id: str) -> Step | None:
+    """The first open step after `section_id`, or None when it was the last."""
+    ids = [s.section.id for s in all_steps]
+    after = all_steps[ids.index(section_id) + 1 :] if section_id in ids else []
+    return next((s for s in after if s.open), None)
+
+
+def question_views(
+    questionnaire: Questionnaire,
+    section: Section,
+    answers: dict,
+    other_texts: dict,
+    evaluation: Evaluation,
+    *,
+    show_errors: bool,
+    language: str | None,
+) -> list[QuestionView]:
+    views = []
+    for question in section.questions:
+        value = answers.get(question.id)
+        error = None
+        if show_errors:
+            error = evaluation.invalid.get(question.id)
+            if question.id in evaluation.missing:
+                error = missing_message(question, language)
+        views.append(
+            QuestionView(
+                question=question,
+                value=value,
+                error=error,
+                required=question.id in evaluation.required,
+                visible=evaluation.is_visible(question.id)
+                and section.id not in evaluation.hidden_sections,
+                other=other_texts.get(question.id),
+                rows=_rows(questionnaire, question, value, answers, language),
+            )
+        )
+    return views
+
+
+def missing_message(question: Question, language: str | None) -> str:
+    label = question.label.get(language) if question.label else question.id
+    verb = (
+        "Select"
+        if question.type in ("yes_no", "single_choice", "multi_choice", "scale")
+        else "Complete"
+        if question.type == "table"
+        else "Enter"
+    )
+    return f"{verb} an answer for “{label.rstrip('?').rstrip()}”"
+
+
+def _rows(questionnaire, question: Question, value: Any, answers: dict, language) -> tuple:
+    if question.type != "table":
+        return ()
+    stored = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+    if not question.rows_from:
+        rows = stored or [{}]  # an empty table shows one blank row to start typing in
+        return tuple(
+            (f"{question.id}--{i}", f"Row {i + 1}", row, True) for i, row in enumerate(rows)
+        )
+    source = questionnaire.question(question.rows_from)
+    picked = answers.get(question.rows_from)
+    picked = picked if isinstance(picked, list) else []
+    by_choice = {row.get("row"): row for row in stored}
+    return tuple(
+        (f"{question.id}--{c.value}", c.label.get(language), by_choice.get(c.value, {}), False)
+        for c in source.choices
+        if c.value in picked
+    )

@@ -1,0 +1,13 @@
+"""The `flask --app equity_tool …` commands, one module per command group."""
+
+from flask import Flask
+
+from equity_tool.cli import accounts, assessments, db, demo, exports, notifications, questionnaires
+
+COMMANDS = (accounts.users_cli, accounts.departments_cli, assessments.assessments_cli, db.db_cli,
+            demo.demo, exports.export, notifications.notifications_cli, questionnaires.group)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

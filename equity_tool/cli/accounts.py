@@ -1,0 +1,67 @@
+"""`flask users` and `flask departments`: accounts from the command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from equity_tool.accounts import service as accounts
+from equity_tool.core.db import get_session
+from equity_tool.core.models import Department, Role
+
+users_cli = AppGroup("users", help="Add and list user accounts.")
+departments_cli = AppGroup("departments", help="Add and list departments.")
+
+
+def _fail(error: Exception) -> None:
+    raise click.ClickException(str(error))
+
+
+@users_cli.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name, as colleagues will read it.")
+@click.option("--role", required=True, help=f"One of: {', '.join(Role)}.")
+@click.option("--department", help="Department name; required for staff and directors.")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
+def add_user(email: str, name: str, role: str, department: str | None, password_stdin: bool):
+    """Add a user who can sign in with EMAIL."""
+    # The password comes on stdin so it stays out of shell history and the process list.
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.create_user(
+            get_session(), email=email, name=name, role=role, password=password,
+            department_name=department,
+        )
+    except accounts.AccountError as error:
+        _fail(error)
+    click.echo(f"Added {user.role} {user.email}")
+
+
+@users_cli.command("list")
+def list_users():
+    """List every user: email, role, department, name."""
+    for user, department in accounts.list_users(get_session()):
+        status = "" if user.active else "  (inactive)"
+        where = department.name if department else "-"
+        click.echo(f"{user.email}\t{user.role}\t{where}\t{user.name}{status}")
+
+
+@departments_cli.command("add")
+@click.argument("name")
+def add_department(name: str):
+    """Add a department called NAME."""
+    try:
+        department = accounts.create_department(get_session(), name=name)
+    except accounts.AccountError as error:
+        _fail(error)
+    click.echo(f"Added department {department.name}")
+
+
+@departments_cli.command("list")
+def list_departments():
+    """List every department."""
+    for department in get_session().exec(select(Department).order_by(Department.name)):
+        click.echo(department.name)

@@ -1,0 +1,44 @@
+"""`flask db`: create and upgrade the database schema with Alembic."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import current_app
+from flask.cli import AppGroup
+
+from equity_tool.core.migrate import alembic_config, downgrade, upgrade
+
+db_cli = AppGroup("db", help="Create and upgrade the database schema.")
+
+
+def _config() -> Config:
+    return alembic_config(current_app.config["DATABASE_URL"])
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Upgrade the database to REVISION (default: the latest)."""
+    upgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision: str) -> None:
+    """Downgrade the database to REVISION ('-1' for one step, 'base' for empty)."""
+    downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("current")
+def current_command() -> None:
+    """Show the database's revision."""
+    command.current(_config())
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def revision_command(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    command.revision(_config(), message=message, autogenerate=True)

@@ -1,0 +1,29 @@
+"""`flask demo`: demo departments, users and assessments for trying the tool."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from equity_tool.accounts import service as accounts
+from equity_tool.core.db import get_session
+from equity_tool.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_data
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Do nothing if any user exists.")
+@click.option("--url", default="http://127.0.0.1:5000", help="Where the app will be served.")
+def demo(if_empty: bool, url: str):
+    """Create demo departments and one demo user per role, then say how to sign in."""
+    session = get_session()
+    if if_empty and accounts.any_user(session):
+        click.echo("Users exist already: no demo data added.")
+        return
+    made = create_demo_data(session, current_app.extensions["equity_tool.registry"])
+    if made:
+        click.echo(f"Added {made} demo assessments, one or more in every state.")
+    click.echo(f"Sign in at {url.rstrip('/')}/sign-in with password {DEMO_PASSWORD!r} as:")
+    for role, (email, _name, department) in DEMO_USERS.items():
+        click.echo(f"  {email:<24} {role}" + (f", {department}" if department else ""))

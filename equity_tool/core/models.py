@@ -1,0 +1,282 @@
+"""Every table Equity Tool stores, as SQLModel classes; no web framework is imported here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.mutable import MutableDict
+from sqlmodel import Field, SQLModel
+
+from equity_tool.core.vocabulary import DEPARTMENT_ROLES, AssessmentState, Role
+
+__all__ = ["DEPARTMENT_ROLES", "AssessmentState", "Role"]  # re-exported for callers
+
+# Named constraints let Alembic's SQLite batch mode (which rebuilds tables) find and change them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp that always comes back timezone-aware in UTC, on SQLite as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: use equity_tool.models.utcnow()")
+        # SQLite keeps no offset, so everything is stored as UTC and read back as UTC.
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class EnumText(sa.TypeDecorator):
+    """A StrEnum stored as its plain value, so adding a state needs no ALTER TYPE."""
+
+    impl = sa.String(40)
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
+def _json_type() -> sa.types.TypeEngine:
+    # JSONB on PostgreSQL compares and indexes; plain JSON (text) on SQLite.
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+# Any JSON value (answer history keeps texts, numbers and lists as well as mappings).
+JSONValue = _json_type()
+# MutableDict notices `answers[key] = value`; changes inside nested values still need
+# reassignment. It gets a type object of its own: as_mutable() applies to every column
+# sharing the object it is given, which would make JSONValue columns refuse plain values.
+JSONDict = MutableDict.as_mutable(_json_type())
+
+
+class Department(SQLModel, table=True):
+    __tablename__ = "departments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(200), unique=True)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(320), unique=True)  # stored lower-case
+    name: str = Field(sa_type=sa.String(200))
+    role: Role = Field(sa_type=EnumText(Role))
+    department_id: int | None = Field(default=None, foreign_key="departments.id", index=True)
+    password_hash: str = Field(sa_type=sa.String(300))
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    # What Flask-Login asks of a user, written out so this module needs no Flask import.
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class QuestionnaireVersion(SQLModel, table=True):
+    """The text of a questionnaire version as first seen, so old assessments stay readable."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (sa.UniqueConstraint("questionnaire_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: str = Field(sa_type=sa.String(100))
+    version: str = Field(sa_type=sa.String(50))
+    content_hash: str = Field(sa_type=sa.String(64))
+    source: str = Field(sa_type=sa.Text)
+    title: str = Field(sa_type=sa.String(300))
+    first_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Assessment(SQLModel, table=True):
+    __tablename__ = "assessments"
+    # An assessment is pinned to a stored questionnaire version.
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["questionnaire_id", "questionnaire_version"],
+            ["questionnaire_versions.questionnaire_id", "questionnaire_versions.version"],
+            name="fk_assessments_questionnaire_versions",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: str = Field(sa_type=sa.String(100))
+    questionnaire_version: str = Field(sa_type=sa.String(50))
+    title: str = Field(sa_type=sa.String(300))
+    decision_kind: str = Field(sa_type=sa.String(100))
+    # The language its questions are asked and exported in: one of the questionnaire's.
+    language: str = Field(default="en", sa_type=sa.String(20))
+    department_id: int = Field(foreign_key="departments.id", index=True)
+    created_by_id: int = Field(foreign_key="users.id")
+    state: AssessmentState = Field(default=AssessmentState.DRAFT, sa_type=EnumText(AssessmentState))
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    other_texts: dict[str, str] = Field(default_factory=dict, sa_type=JSONDict)
+    # Every save states the revision it read; a save based on an older one is refused.
+    revision: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the equity officer's approval depends on, if anything.
+    conditions: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class AssessmentCoauthor(SQLModel, table=True):
+    __tablename__ = "assessment_coauthors"
+
+    assessment_id: int = Field(foreign_key="assessments.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+
+
+class AnswerChange(SQLModel, table=True):
+    """One saved change to one answer: who, when, old and new value. Append-only."""
+
+    __tablename__ = "answer_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    question_id: str = Field(sa_type=sa.String(100))
+    old: Any = Field(default=None, sa_type=JSONValue)
+    new: Any = Field(default=None, sa_type=JSONValue)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AssessmentEvent(SQLModel, table=True):
+    """One step in an assessment's life, named in the past tense ("submitted"). Append-only."""
+
+    __tablename__ = "assessment_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    action: str = Field(sa_type=sa.String(40))
+    from_state: AssessmentState | None = Field(default=None, sa_type=EnumText(AssessmentState))
+    to_state: AssessmentState = Field(sa_type=EnumText(AssessmentState))
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SignInAttempt(SQLModel, table=True):
+    """Kept to slow down password guessing; see accounts.sign_in."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (sa.Index("ix_sign_in_attempts_email_at", "email", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(320))
+    succeeded: bool
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Submission(SQLModel, table=True):
+    """The answers as they were sent for review, each time: what changed is read from these."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    round: int  # 1 for the first submission, 2 for the first resubmission, ...
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONValue)
+    other_texts: dict[str, str] = Field(default_factory=dict, sa_type=JSONValue)
+    submitted_by_id: int = Field(foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReviewComment(SQLModel, table=True):
+    """The equity officer's comment on one answer (or on the whole assessment)."""
+
+    __tablename__ = "review_comments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    question_id: str | None = Field(default=None, sa_type=sa.String(100))
+    round: int  # the submission it was written on
+    author_id: int = Field(foreign_key="users.id")
+    body: str = Field(sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    addressed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    addressed_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+
+class CommentReply(SQLModel, table=True):
+    __tablename__ = "comment_replies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="review_comments.id", index=True)
+    author_id: int = Field(foreign_key="users.id")
+    body: str = Field(sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SectionVerdict(SQLModel, table=True):
+    """The officer's verdict on one step in one review round: acceptable or needs changes."""
+
+    __tablename__ = "section_verdicts"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "round", "section_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    round: int
+    section_id: str = Field(sa_type=sa.String(100))
+    verdict: str = Field(sa_type=sa.String(20))  # "acceptable" or "needs changes"
+    officer_id: int = Field(foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Notification(SQLModel, table=True):
+    """A message in a person's in-app list, and its email when mail is configured."""
+
+    __tablename__ = "notifications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    assessment_id: int | None = Field(default=None, foreign_key="assessments.id")
+    subject: str = Field(sa_type=sa.String(300))
+    body: str = Field(sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "not sent" (no mail configured), "pending", "sent" or "not delivered"
+    email_status: str = Field(default="not sent", sa_type=sa.String(20))
+    email_attempts: int = 0
+    email_error: str | None = Field(default=None, sa_type=sa.Text)
+    email_next_try: datetime | None = Field(default=None, sa_type=UTCDateTime)

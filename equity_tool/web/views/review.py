@@ -1,0 +1,206 @@
+"""Review and routing pages: the officer's queue and review page, comments and replies,
+transitions started from a button, and each assessment's history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from enum import StrEnum
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import col, select
+
+from equity_tool.assessments import access
+from equity_tool.core.db import get_session
+from equity_tool.core.exceptions import BadRequest
+from equity_tool.core.models import DEPARTMENT_ROLES, User
+from equity_tool.core.vocabulary import AssessmentState as State
+from equity_tool.notifications.service import MailSettings
+from equity_tool.questionnaire import evaluate
+from equity_tool.review import lists as review_lists
+from equity_tool.review import service as review
+from equity_tool.review.workflow import DONE, Action
+from equity_tool.web.auth import allowed_if
+from equity_tool.web.views.assessments import load_assessment, render_task_list
+from equity_tool.web.views.queue import queue_page
+
+bp = Blueprint("review", __name__)
+
+
+def _mail() -> MailSettings | None:
+    return MailSettings.from_config(current_app.config)
+
+
+@bp.get("/review")
+@allowed_if(access.may_review)
+def queue():
+    return queue_page(get_session(), request.args)
+
+
+@bp.get("/assessments/<int:assessment_id>/review")
+@allowed_if(access.may_review)
+def show_review(assessment_id: int):
+    """Opening a submitted assessment starts its review (a GET, as the issue asks)."""
+    assessment, questionnaire = load_assessment(assessment_id)
+    if assessment.state in (State.SUBMITTED, State.RESUBMITTED):
+        try:
+            review.transition(get_session(), user=current_user, assessment=assessment,
+                              questionnaire=questionnaire, action=Action.START_REVIEW,
+                              expected=assessment.state, mail=_mail())
+        except review.TransitionConflict:
+            get_session().refresh(assessment)  # another officer opened it a moment ago
+    return _render_review(assessment, questionnaire)
+
+
+def _render_review(assessment, questionnaire, *, errors=(), status=200):
+    session = get_session()
+    latest = review.rounds(session, assessment)
+    comments = review.comments(session, assessment)
+    by_question = defaultdict(list)
+    for comment in comments:
+        by_question[comment.question_id].append(comment)
+    page = render_template(
+        "review/review.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        evaluation=evaluate(questionnaire, assessment.answers, language=assessment.language),
+        lang=assessment.language,
+        latest=latest,
+        comments=by_question,
+        earlier_comments=[c for c in comments if c.round == latest - 1],
+        replies=review.replies(session, [c.id for c in comments]),
+        names=_names(session, comments),
+        verdicts=review.verdicts(session, assessment),
+        changes=review.changes_since_last_round(session, assessment, questionnaire),
+        actions=review.buttons(session, current_user, assessment, questionnaire),
+        errors=errors,
+    )
+    return page, status
+
+
+def _names(session, comments) -> dict[int, str]:
+    """User id -> name, for everyone who wrote, answered or addressed one of `comments`."""
+    ids = {c.author_id for c in comments} | {c.addressed_by_id for c in comments}
+    ids |= {r.author_id for rs in review.replies(session, [c.id for c in comments]).values()
+            for r in rs}
+    found = session.exec(select(User).where(col(User.id).in_(ids - {None})))
+    return {user.id: user.name for user in found}
+
+
+@bp.post("/assessments/<int:assessment_id>/comments")
+def add_comment(assessment_id: int):
+    assessment, questionnaire = load_assessment(assessment_id)
+    question_id = request.form.get("question_id") or None
+    try:
+        review.add_comment(get_session(), user=current_user, assessment=assessment,
+                           questionnaire=questionnaire, question_id=question_id,
+                           body=request.form.get("body", ""))
+    except review.TransitionConflict as refused:
+        field = f"comment-{question_id or 'general'}"
+        return _render_review(assessment, questionnaire, errors=[(field, str(refused))],
+                              status=409)
+    flash("Your comment was added.", "success")
+    anchor = f"#q-{question_id}" if question_id else "#general-comments"
+    return redirect(url_for(".show_review", assessment_id=assessment_id) + anchor)
+
+
+@bp.post("/assessments/<int:assessment_id>/verdicts")
+def set_verdict(assessment_id: int):
+    assessment, questionnaire = load_assessment(assessment_id)
+    section_id, verdict = request.form.get("section_id", ""), request.form.get("verdict", "")
+    if not verdict and questionnaire.section(section_id):  # no radio chosen: say so, not 404
+        return _render_review(assessment, questionnaire, status=422, errors=[
+            (f"verdict-{section_id}-1", "Choose whether the step is acceptable or needs changes.")])
+    try:
+        review.set_verdict(get_session(), user=current_user, assessment=assessment,
+                           questionnaire=questionnaire, section_id=section_id, verdict=verdict)
+    except review.TransitionConflict as refused:
+        return _render_review(assessment, questionnaire, errors=[(None, str(refused))],
+                              status=409)
+    flash("Your verdict was saved.", "success")
+    return redirect(url_for(".show_review", assessment_id=assessment_id)
+                    + f"#section-{section_id}")
+
+
+def _form_choice(enum: type[StrEnum], name: str):
+    try:
+        return enum(request.form.get(name, ""))
+    except ValueError:
+        raise BadRequest(f"The form sent an unknown {name.replace('_', ' ')}.") from None
+
+
+@bp.post("/assessments/<int:assessment_id>/transitions")
+def create_transition(assessment_id: int):
+    """Any button that moves the assessment on; `expected_state` makes a repeat harmless."""
+    assessment, questionnaire = load_assessment(assessment_id)
+    action = _form_choice(Action, "action")
+    expected = _form_choice(State, "expected_state")
+    if action == Action.SUBMIT:  # submitting checks the answers first, on its own page
+        raise BadRequest("Submit the assessment from its check answers page.")
+    try:
+        review.transition(get_session(), user=current_user, assessment=assessment,
+                          questionnaire=questionnaire, action=action,
+                          note=request.form.get("note"), conditions=request.form.get("conditions"),
+                          expected=expected, mail=_mail())
+    except review.TransitionConflict as refused:
+        errors = [(f"note-{action.replace(' ', '-')}", str(refused))]
+        if access.may_review(current_user):
+            return _render_review(assessment, questionnaire, errors=errors, status=409)
+        return render_task_list(assessment, questionnaire, errors=errors, status=409)
+    flash(f"You {DONE[action]} “{assessment.title}”.", "success")
+    if current_user.role in DEPARTMENT_ROLES:
+        return redirect(url_for("assessments.task_list", assessment_id=assessment_id))
+    if action in (Action.RETURN, Action.APPROVE):
+        return redirect(url_for(".queue"))
+    return redirect(url_for(".show_review", assessment_id=assessment_id))
+
+
+@bp.get("/assessments/<int:assessment_id>/comments")
+def list_comments(assessment_id: int):
+    assessment, questionnaire = load_assessment(assessment_id)
+    return _render_comments(assessment, questionnaire)
+
+
+def _render_comments(assessment, questionnaire, *, errors=(), status=200):
+    session = get_session()
+    comments = review.comments(session, assessment)
+    page = render_template(
+        "review/comments.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        lang=assessment.language,
+        comments=sorted(comments, key=lambda c: (-c.round, c.id)),
+        replies=review.replies(session, [c.id for c in comments]),
+        names=_names(session, comments),
+        may_reply=access.may_reply(current_user, assessment),
+        editable=access.may_edit(current_user, assessment),
+        errors=errors,
+    )
+    return page, status
+
+
+@bp.post("/assessments/<int:assessment_id>/comments/<int:comment_id>/replies")
+def add_reply(assessment_id: int, comment_id: int):
+    assessment, questionnaire = load_assessment(assessment_id)
+    try:
+        review.reply(get_session(), user=current_user, assessment=assessment,
+                     comment_id=comment_id, body=request.form.get("body", ""),
+                     addressed=request.form.get("addressed") == "yes")
+    except review.TransitionConflict as refused:
+        return _render_comments(assessment, questionnaire,
+                                errors=[(f"reply-{comment_id}", str(refused))], status=409)
+    flash("Your reply was saved.", "success")
+    return redirect(url_for(".list_comments", assessment_id=assessment_id)
+                    + f"#comment-{comment_id}")
+
+
+@bp.get("/assessments/<int:assessment_id>/history")
+def show_history(assessment_id: int):
+    assessment, questionnaire = load_assessment(assessment_id)
+    return render_template(
+        "review/history.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        lang=assessment.language,
+        entries=review_lists.history(get_session(), assessment),
+    )
