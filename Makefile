@@ -35,10 +35,12 @@ system-deps:
 
 test: install system-deps
 	$(VENV)/bin/ruff check equity_tool tests bench scripts
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 lint: install
 	$(VENV)/bin/ruff check equity_tool tests bench scripts
+	$(VENV)/bin/lint-imports
 
 # Rewrites the lock from what the venv holds; run after changing pyproject.toml.
 lock:

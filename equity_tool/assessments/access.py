@@ -12,9 +12,8 @@ import logging
 
 from sqlmodel import Session
 
-from equity_tool.core.db import MAX_ID
 from equity_tool.core.exceptions import NotFound, PermissionDenied
-from equity_tool.core.models import Assessment, User
+from equity_tool.core.models import MAX_ID, Assessment, User
 from equity_tool.core.vocabulary import DEPARTMENT_ROLES, EDITABLE, Role
 from equity_tool.core.vocabulary import AssessmentState as State
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
 from sqlmodel import Session, col, select
 
-from equity_tool.core.models import Assessment, Department
+from equity_tool.assessments.wizard import evaluated
+from equity_tool.core.models import Assessment, Department, QuestionnaireVersion
 from equity_tool.core.vocabulary import AssessmentState
+from equity_tool.questionnaire import Band, Evaluation, Questionnaire
 
 
 def department_assessments(session: Session, *, department_id: int) -> list[Assessment]:
@@ -27,3 +33,53 @@ def every_assessment(session: Session, *, state: AssessmentState | None = None
     if state:
         query = query.where(Assessment.state == state)
     return list(session.exec(query).all())
+
+
+def departments(session: Session) -> list[Department]:
+    return list(session.exec(select(Department).order_by(col(Department.name))).all())
+
+
+def questionnaire_titles(session: Session) -> dict[str, str]:
+    """Questionnaire id -> the title of its newest stored version, by title."""
+    titles = {v.questionnaire_id: v.title for v in session.exec(
+        select(QuestionnaireVersion).order_by(col(QuestionnaireVersion.id)))}
+    return dict(sorted(titles.items(), key=lambda item: item[1].lower()))
+
+
+def level_choices(questionnaires: Iterable[Questionnaire]) -> dict[str, str]:
+    """Impact level id -> its labels across `questionnaires` ("High / Alto"), for a filter."""
+    levels: dict[str, list[str]] = {}
+    for questionnaire in questionnaires:
+        for band in questionnaire.scoring.level.bands if questionnaire.scoring.level else ():
+            levels.setdefault(band.id, []).append(band.label.get())
+    return {band: " / ".join(dict.fromkeys(labels)) for band, labels in levels.items()}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a list of assessments: with its pinned questionnaire, evaluated."""
+
+    assessment: Assessment
+    department: Department
+    questionnaire: Questionnaire
+    evaluation: Evaluation
+
+    @property
+    def level(self) -> Band | None:
+        return self.evaluation.level
+
+
+def with_levels(session: Session, registry: Any,
+                found: Iterable[tuple[Assessment, Department]]) -> Iterator[Row]:
+    """Each assessment with the questionnaire it is pinned to, evaluated on its answers now."""
+    for assessment, department in found:
+        questionnaire = registry.pinned(session, assessment.questionnaire_id,
+                                        assessment.questionnaire_version)
+        yield Row(assessment, department, questionnaire, evaluated(assessment, questionnaire))
+
+
+def department_rows(session: Session, registry: Any, *, department_id: int) -> list[Row]:
+    """The department's assessments for its home page, most recently changed first."""
+    department = session.get(Department, department_id)
+    found = department_assessments(session, department_id=department_id)
+    return list(with_levels(session, registry, ((a, department) for a in found)))

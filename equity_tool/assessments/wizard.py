@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from equity_tool.questionnaire import Evaluation, Question, Questionnaire, Section, is_unanswered
+from equity_tool.questionnaire import (
+    Evaluation,
+    Question,
+    Questionnaire,
+    Section,
+    evaluate,
+    is_unanswered,
+)
 
 
 class StepStatus(StrEnum):
@@ -134,3 +141,26 @@ def _rows(questionnaire, question: Question, value: Any, answers: dict, language
         for c in source.choices
         if c.value in picked
     )
+
+
+def evaluated(assessment: Any, questionnaire: Questionnaire,
+              answers: dict | None = None) -> Evaluation:
+    """The questionnaire evaluated on the assessment's answers (or `answers`, as typed), in
+    the assessment's language."""
+    answers = assessment.answers if answers is None else answers
+    return evaluate(questionnaire, answers, language=assessment.language)
+
+
+def has_conditions(questionnaire) -> bool:
+    return any(s.show_if for s in questionnaire.sections) or any(
+        q.show_if for q in questionnaire.questions())
+
+
+def to_redraw(section, before, after, old_answers, new_answers) -> list[str]:
+    """Questions whose block must be redrawn: shown or hidden now, or a table whose rows
+    follow a choice that changed. Nothing else is touched, so no one's typing is disturbed."""
+    return [
+        q.id for q in section.questions
+        if (before is not None and before.is_visible(q.id) != after.is_visible(q.id))
+        or (q.rows_from and old_answers.get(q.rows_from) != new_answers.get(q.rows_from))
+    ]

@@ -12,9 +12,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from equity_tool.core.db import MAX_ID, get_session
+from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import NotFound
-from equity_tool.core.models import Assessment
+from equity_tool.core.models import MAX_ID, Assessment
 from equity_tool.publishing.export import (
     DEFAULT_TEMPLATE,
     FORMATS,

@@ -9,9 +9,9 @@ from flask import Flask, current_app, g
 from sqlmodel import Session, SQLModel
 
 from equity_tool.core.exceptions import NotFound
+from equity_tool.core.models import MAX_ID
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
-MAX_ID = 2**31 - 1
 
 
 def create_engine(url: str) -> sa.Engine:

@@ -13,6 +13,10 @@ from sqlmodel import Field, SQLModel
 
 from equity_tool.core.vocabulary import DEPARTMENT_ROLES, AssessmentState, Role
 
+# The largest id an integer key holds (PostgreSQL's integer): a URL naming a larger one names
+# nothing, and must be a 404, not a database error.
+MAX_ID = 2**31 - 1
+
 __all__ = ["DEPARTMENT_ROLES", "AssessmentState", "Role"]  # re-exported for callers
 
 # Named constraints let Alembic's SQLite batch mode (which rebuilds tables) find and change them.

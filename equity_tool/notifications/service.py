@@ -114,12 +114,17 @@ def _send(mail: MailSettings, to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
-def unread_count(session: Session, user_id: int) -> int:
-    return session.exec(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user_id, col(Notification.read_at).is_(None)
-        )
-    ).one()
+def unread_count(session: Session, user_id: int) -> int | None:
+    """How many notifications `user_id` has not read; None when the database cannot answer,
+    so that the page saying the service has a problem still renders."""
+    try:
+        return session.exec(
+            select(func.count()).select_from(Notification).where(
+                Notification.user_id == user_id, col(Notification.read_at).is_(None)
+            )
+        ).one()
+    except sa.exc.SQLAlchemyError:
+        return None
 
 
 def for_user(session: Session, user_id: int, limit: int = 100) -> list[Notification]:

@@ -14,16 +14,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from equity_tool.assessments.lists import Row, departments, level_choices, with_levels
 from equity_tool.core.models import Assessment, AssessmentState, Department
 from equity_tool.questionnaire import (
     TYPES,
-    Band,
     Evaluation,
     Questionnaire,
-    evaluate,
     is_unanswered,
 )
-from equity_tool.review.lists import departments
 
 
 @dataclass(frozen=True)
@@ -36,25 +34,13 @@ class Filters:
     level: str | None = None
 
 
-@dataclass(frozen=True)
-class Row:
-    assessment: Assessment
-    department: Department
-    questionnaire: Questionnaire
-    level: Band | None
-
-
 def choices(session: Session, questionnaires: list[Questionnaire], *,
             timezone: str = "UTC") -> dict[str, dict[str, str]]:
     """For each filter, value -> the words on its option."""
-    levels: dict[str, list[str]] = {}
-    for questionnaire in questionnaires:
-        for band in questionnaire.scoring.level.bands if questionnaire.scoring.level else ():
-            levels.setdefault(band.id, []).append(band.label.get())
     return {
         "department": {str(d.id): d.name for d in departments(session)},
         "year": {str(year): str(year) for year in approval_years(session, timezone=timezone)},
-        "level": {band: " / ".join(dict.fromkeys(labels)) for band, labels in levels.items()},
+        "level": level_choices(questionnaires),
     }
 
 
@@ -77,19 +63,15 @@ def search(session: Session, registry: Any, filters: Filters, *,
     """
     terms = filters.q.casefold().split()
     rows = []
-    for assessment, department in session.exec(_query(filters, timezone)):
-        questionnaire = registry.pinned(session, assessment.questionnaire_id,
-                                        assessment.questionnaire_version)
-        evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
-        level = evaluation.level
-        if filters.level and (level is None or level.id != filters.level):
+    for row in with_levels(session, registry, session.exec(_query(filters, timezone))):
+        if filters.level and (row.level is None or row.level.id != filters.level):
             continue
         if terms:
-            haystack = "\n".join(searchable_texts(assessment, department, questionnaire,
-                                                  evaluation)).casefold()
+            haystack = "\n".join(searchable_texts(row.assessment, row.department,
+                                                  row.questionnaire, row.evaluation)).casefold()
             if not all(term in haystack for term in terms):
                 continue
-        rows.append(Row(assessment, department, questionnaire, level))
+        rows.append(row)
     return rows
 
 

@@ -1,22 +1,34 @@
-"""Read-only lists for the review pages: the officer's queue and an assessment's history."""
+"""Read-only lists for the review pages: the officer's queue (with its filters and counts) and
+an assessment's history."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from equity_tool.assessments.lists import (
+    Row,
+    departments,
+    level_choices,
+    questionnaire_titles,
+    with_levels,
+)
 from equity_tool.core.models import (
     AnswerChange,
     Assessment,
     AssessmentEvent,
+    CommentReply,
     Department,
-    QuestionnaireVersion,
+    ReviewComment,
     User,
     utcnow,
 )
 from equity_tool.core.vocabulary import AWAITING_REVIEW
+from equity_tool.core.vocabulary import AssessmentState as State
 
 
 def awaiting_review(session: Session, *, department_id: int | None = None,
@@ -34,17 +46,6 @@ def awaiting_review(session: Session, *, department_id: int | None = None,
         query = query.where(col(Assessment.submitted_at) <= since)
     query = query.order_by(col(Assessment.submitted_at), col(Assessment.id))
     return list(session.exec(query).all())
-
-
-def departments(session: Session) -> list[Department]:
-    return list(session.exec(select(Department).order_by(col(Department.name))).all())
-
-
-def questionnaire_titles(session: Session) -> dict[str, str]:
-    """Questionnaire id -> the title of its newest stored version, by title."""
-    titles = {v.questionnaire_id: v.title for v in session.exec(
-        select(QuestionnaireVersion).order_by(col(QuestionnaireVersion.id)))}
-    return dict(sorted(titles.items(), key=lambda item: item[1].lower()))
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,89 @@ def history(session: Session, assessment: Assessment) -> list[Entry]:
                 for c in changes]
     # At the same instant a transition is listed above the changes it followed.
     return [entry for *_, entry in sorted(entries, key=lambda t: t[:3], reverse=True)]
+
+
+# --- the officer's queue ---------------------------------------------------------------------
+
+QUEUE_STATES = (State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW)
+WAITING = {"7": "More than 7 days", "14": "More than 14 days", "30": "More than 30 days"}
+
+
+@dataclass(frozen=True)
+class QueueRow(Row):
+    waited_days: int = 0
+
+
+@dataclass(frozen=True)
+class Queue:
+    rows: list[QueueRow]
+    counts: list[tuple[State, int]]  # per state, as if only the other filters were chosen
+
+
+def queue_choices(session: Session, registry: Any) -> dict[str, dict[str, str]]:
+    """For each filter of the queue, value -> the words on its option."""
+    return {
+        "department": {str(d.id): d.name for d in departments(session)},
+        "questionnaire": questionnaire_titles(session),
+        "level": level_choices(registry.all_offered()),
+        "state": {state.value: state.value.capitalize() for state in QUEUE_STATES},
+        "waiting": WAITING,
+    }
+
+
+def queue(session: Session, registry: Any, chosen: dict[str, str]) -> Queue:
+    """What waits for the officer, longest first, filtered by `chosen` (checked values)."""
+    now = utcnow()
+    found = awaiting_review(
+        session,
+        department_id=int(chosen["department"]) if "department" in chosen else None,
+        questionnaire_id=chosen.get("questionnaire"),
+        waited_days=int(chosen["waiting"]) if "waiting" in chosen else None,
+        now=now,
+    )
+    rows = [
+        QueueRow(row.assessment, row.department, row.questionnaire, row.evaluation,
+                 waited_days=_days_since(row.assessment.submitted_at, now))
+        for row in with_levels(session, registry, found)
+        if "level" not in chosen or (row.level is not None and row.level.id == chosen["level"])
+    ]
+    counts = Counter(row.assessment.state for row in rows)
+    if "state" in chosen:
+        rows = [row for row in rows if row.assessment.state == chosen["state"]]
+    return Queue(rows, [(state, counts[state]) for state in QUEUE_STATES])
+
+
+def _days_since(when: datetime | None, now: datetime) -> int:
+    return (now - when).days if when else 0
+
+
+# --- comments and replies --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """The officer's comments on an assessment (every round, in order) and the replies."""
+
+    comments: list[ReviewComment]
+    replies: dict[int, list[CommentReply]]  # comment id -> replies, oldest first
+    names: dict[int, str]  # user id -> name, for everyone who wrote or addressed one
+
+    def by_question(self) -> dict[str | None, list[ReviewComment]]:
+        found: dict[str | None, list[ReviewComment]] = defaultdict(list)
+        for comment in self.comments:
+            found[comment.question_id].append(comment)
+        return found
+
+
+def discussion(session: Session, assessment: Assessment) -> Discussion:
+    comments = list(session.exec(select(ReviewComment).where(
+        ReviewComment.assessment_id == assessment.id).order_by(col(ReviewComment.id))).all())
+    replies: dict[int, list[CommentReply]] = {c.id: [] for c in comments}
+    if comments:
+        for reply in session.exec(select(CommentReply).where(
+                col(CommentReply.comment_id).in_(replies)).order_by(col(CommentReply.id))):
+            replies[reply.comment_id].append(reply)
+    ids = {c.author_id for c in comments} | {c.addressed_by_id for c in comments}
+    ids |= {r.author_id for thread in replies.values() for r in thread}
+    found = session.exec(select(User).where(col(User.id).in_(ids - {None})))
+    return Discussion(comments, replies, {user.id: user.name for user in found})

@@ -19,6 +19,7 @@ from equity_tool.assessments import access
 from equity_tool.assessments.service import NotReady, coauthors, submission_problems
 from equity_tool.core.exceptions import BadRequest, Conflict, NotFound
 from equity_tool.core.models import (
+    MAX_ID,
     Assessment,
     AssessmentEvent,
     CommentReply,
@@ -241,25 +242,11 @@ def verdicts(session: Session, assessment: Assessment) -> dict[str, str]:
 # --- the department's answers to comments --------------------------------------------------
 
 
-def comments(session: Session, assessment: Assessment) -> list[ReviewComment]:
-    return list(session.exec(select(ReviewComment).where(
-        ReviewComment.assessment_id == assessment.id).order_by(col(ReviewComment.id))).all())
-
-
-def replies(session: Session, comment_ids: list[int]) -> dict[int, list[CommentReply]]:
-    found: dict[int, list[CommentReply]] = {cid: [] for cid in comment_ids}
-    if comment_ids:
-        for reply in session.exec(select(CommentReply).where(
-                col(CommentReply.comment_id).in_(comment_ids)).order_by(col(CommentReply.id))):
-            found[reply.comment_id].append(reply)
-    return found
-
-
 def _department_comment(session, user: User, assessment: Assessment,
                         comment_id: int) -> ReviewComment:
     access.require_acts_for(user, assessment)
     access.require_comment_answerer(user)
-    comment = session.get(ReviewComment, comment_id) if 0 < comment_id < 2**31 else None
+    comment = session.get(ReviewComment, comment_id) if 0 < comment_id <= MAX_ID else None
     if comment is None or comment.assessment_id != assessment.id:
         raise NotFound(f"No comment {comment_id}")
     if assessment.state != State.RETURNED:

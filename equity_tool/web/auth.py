@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, request, url_for
 from flask_login import LoginManager, current_user
 
-from equity_tool.core.db import MAX_ID, get_session
+from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import PermissionDenied
-from equity_tool.core.models import Assessment, User
+from equity_tool.core.models import MAX_ID, Assessment, User
 
 __all__ = ["allowed_if", "current_user", "public", "require", "safe_next_url"]
 

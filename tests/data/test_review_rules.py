@@ -13,6 +13,7 @@ from equity_tool.core import db
 from equity_tool.core.models import AssessmentEvent, Notification, Submission
 from equity_tool.questionnaire import load_file
 from equity_tool.questionnaire.answersfile import read_answers
+from equity_tool.review import lists as review_lists
 from equity_tool.review import service as review
 from equity_tool.review.workflow import Action
 
@@ -150,7 +151,7 @@ def test_staff_reply_and_mark_a_comment_addressed(session, app, people, rapid):
                  body="Added the districts.", addressed=True)
     session.refresh(comment)
     assert comment.addressed_by_id == people["staff"].id
-    replies = review.replies(session, [comment.id])[comment.id]
+    replies = review_lists.discussion(session, a).replies[comment.id]
     assert [r.body for r in replies] == ["Added the districts."]
     with pytest.raises(Exception) as other:  # another department: as if it did not exist
         review.reply(session, user=people["other"], assessment=a, comment_id=comment.id,

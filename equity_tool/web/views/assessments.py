@@ -8,11 +8,18 @@ from flask_login import current_user
 from equity_tool.assessments import access
 from equity_tool.assessments import service as use_cases
 from equity_tool.assessments.answer_forms import apply_row_action, parse_section_form
-from equity_tool.assessments.wizard import next_step, question_views, steps
+from equity_tool.assessments.wizard import (
+    evaluated,
+    has_conditions,
+    next_step,
+    question_views,
+    steps,
+    to_redraw,
+)
 from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import NotFound
 from equity_tool.notifications.service import MailSettings
-from equity_tool.questionnaire import evaluate
+from equity_tool.review import lists as review_lists
 from equity_tool.review import service as review
 from equity_tool.review.workflow import Action
 
@@ -49,7 +56,7 @@ def task_list(assessment_id: int):
 def render_task_list(assessment, questionnaire, *, errors=(), status=200):
     """The task list; a returned assessment opens on the equity officer's comments."""
     session = get_session()
-    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    evaluation = evaluated(assessment, questionnaire)
     latest = review.rounds(session, assessment)
     page = render_template(
         "assessments/task_list.html",
@@ -59,7 +66,8 @@ def render_task_list(assessment, questionnaire, *, errors=(), status=200):
         steps=steps(questionnaire, assessment.answers, evaluation),
         editable=access.may_edit(current_user, assessment),
         lang=assessment.language,
-        officer_comments=[c for c in review.comments(session, assessment) if c.round == latest],
+        officer_comments=[c for c in review_lists.discussion(session, assessment).comments
+                          if c.round == latest],
         actions=review.buttons(session, current_user, assessment, questionnaire),
         errors=errors,
     )
@@ -96,7 +104,7 @@ def _render_section(
     revision=None,
 ):
     lang = assessment.language
-    evaluation = evaluate(questionnaire, answers, language=lang)
+    evaluation = evaluated(assessment, questionnaire, answers)
     views = question_views(
         questionnaire,
         section,
@@ -175,7 +183,7 @@ def _after_save(assessment, questionnaire, section, action: str):
     """"Save and return" never blocks; "Save and continue" shows what to fix first."""
     if action == "save":
         return redirect(url_for(".task_list", assessment_id=assessment.id))
-    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    evaluation = evaluated(assessment, questionnaire)
     views = question_views(
         questionnaire, section, assessment.answers, assessment.other_texts, evaluation,
         show_errors=True, language=assessment.language,
@@ -199,7 +207,7 @@ def autosave(assessment_id: int, section_id: str):
     assessment, questionnaire, section, parsed = _posted_step(assessment_id, section_id)
     old_answers = dict(assessment.answers)
     # Without any show_if, nothing can appear or hide: skip evaluating the old answers.
-    before = evaluate(questionnaire, old_answers, language=assessment.language) \
+    before = evaluated(assessment, questionnaire, old_answers) \
         if has_conditions(questionnaire) else None
     try:
         _save(assessment, parsed)
@@ -210,8 +218,8 @@ def autosave(assessment_id: int, section_id: str):
             assessment=assessment,
             revision=parsed.revision,
         ), 409
-    after = evaluate(questionnaire, assessment.answers, language=assessment.language)
-    changed = _to_redraw(section, before, after, old_answers, assessment.answers)
+    after = evaluated(assessment, questionnaire)
+    changed = to_redraw(section, before, after, old_answers, assessment.answers)
     views = question_views(
         questionnaire,
         section,
@@ -232,25 +240,10 @@ def autosave(assessment_id: int, section_id: str):
     )
 
 
-def has_conditions(questionnaire) -> bool:
-    return any(s.show_if for s in questionnaire.sections) or any(
-        q.show_if for q in questionnaire.questions())
-
-
-def _to_redraw(section, before, after, old_answers, new_answers) -> list[str]:
-    """Questions whose block must be redrawn: shown or hidden now, or a table whose rows
-    follow a choice that changed. Nothing else is touched, so no one's typing is disturbed."""
-    return [
-        q.id for q in section.questions
-        if (before is not None and before.is_visible(q.id) != after.is_visible(q.id))
-        or (q.rows_from and old_answers.get(q.rows_from) != new_answers.get(q.rows_from))
-    ]
-
-
 @bp.get("/assessments/<int:assessment_id>/check")
 def check_answers(assessment_id: int):
     assessment, questionnaire = load_assessment(assessment_id)
-    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    evaluation = evaluated(assessment, questionnaire)
     return render_template(
         "assessments/check.html",
         assessment=assessment,
@@ -280,7 +273,7 @@ def submit(assessment_id: int):
 
 
 def _refused(assessment, questionnaire):
-    evaluation = evaluate(questionnaire, assessment.answers, language=assessment.language)
+    evaluation = evaluated(assessment, questionnaire)
     problems = use_cases.submission_problems(questionnaire, evaluation, assessment.language)
     links = [
         (

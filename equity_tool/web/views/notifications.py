@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
@@ -31,10 +30,7 @@ def unread_notifications_context() -> dict:
     def unread_notifications() -> int | None:
         if not current_user.is_authenticated:
             return None
-        try:
-            return notifications.unread_count(get_session(), current_user.id)
-        except sa.exc.SQLAlchemyError:  # the error page for a database failure must render
-            return None
+        return notifications.unread_count(get_session(), current_user.id)
 
     return {"unread_notifications": unread_notifications}
 

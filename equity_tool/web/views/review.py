@@ -3,28 +3,30 @@ transitions started from a button, and each assessment's history."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from enum import StrEnum
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlmodel import col, select
 
 from equity_tool.assessments import access
+from equity_tool.assessments.wizard import evaluated
 from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import BadRequest
-from equity_tool.core.models import DEPARTMENT_ROLES, User
+from equity_tool.core.vocabulary import DEPARTMENT_ROLES
 from equity_tool.core.vocabulary import AssessmentState as State
 from equity_tool.notifications.service import MailSettings
-from equity_tool.questionnaire import evaluate
 from equity_tool.review import lists as review_lists
 from equity_tool.review import service as review
 from equity_tool.review.workflow import DONE, Action
 from equity_tool.web.auth import allowed_if
-from equity_tool.web.views.assessments import load_assessment, render_task_list
-from equity_tool.web.views.queue import queue_page
+from equity_tool.web.views.assessments import load_assessment, registry, render_task_list
+from equity_tool.web.views.filters import chosen_filters
 
 bp = Blueprint("review", __name__)
+
+# filter name -> what the person chose, for the error message
+QUEUE_FILTERS = {"department": "a department", "questionnaire": "a questionnaire",
+                 "level": "an impact level", "state": "a state", "waiting": "a waiting time"}
 
 
 def _mail() -> MailSettings | None:
@@ -34,7 +36,13 @@ def _mail() -> MailSettings | None:
 @bp.get("/review")
 @allowed_if(access.may_review)
 def queue():
-    return queue_page(get_session(), request.args)
+    session = get_session()
+    choices = review_lists.queue_choices(session, registry())
+    chosen, errors = chosen_filters(request.args, choices, QUEUE_FILTERS)
+    found = review_lists.queue(session, registry(), chosen)
+    page = render_template("review/queue.html", rows=found.rows, counts=found.counts,
+                           choices=choices, chosen=chosen, errors=errors)
+    return page, 400 if errors else 200
 
 
 @bp.get("/assessments/<int:assessment_id>/review")
@@ -55,36 +63,24 @@ def show_review(assessment_id: int):
 def _render_review(assessment, questionnaire, *, errors=(), status=200):
     session = get_session()
     latest = review.rounds(session, assessment)
-    comments = review.comments(session, assessment)
-    by_question = defaultdict(list)
-    for comment in comments:
-        by_question[comment.question_id].append(comment)
+    found = review_lists.discussion(session, assessment)
     page = render_template(
         "review/review.html",
         assessment=assessment,
         questionnaire=questionnaire,
-        evaluation=evaluate(questionnaire, assessment.answers, language=assessment.language),
+        evaluation=evaluated(assessment, questionnaire),
         lang=assessment.language,
         latest=latest,
-        comments=by_question,
-        earlier_comments=[c for c in comments if c.round == latest - 1],
-        replies=review.replies(session, [c.id for c in comments]),
-        names=_names(session, comments),
+        comments=found.by_question(),
+        earlier_comments=[c for c in found.comments if c.round == latest - 1],
+        replies=found.replies,
+        names=found.names,
         verdicts=review.verdicts(session, assessment),
         changes=review.changes_since_last_round(session, assessment, questionnaire),
         actions=review.buttons(session, current_user, assessment, questionnaire),
         errors=errors,
     )
     return page, status
-
-
-def _names(session, comments) -> dict[int, str]:
-    """User id -> name, for everyone who wrote, answered or addressed one of `comments`."""
-    ids = {c.author_id for c in comments} | {c.addressed_by_id for c in comments}
-    ids |= {r.author_id for rs in review.replies(session, [c.id for c in comments]).values()
-            for r in rs}
-    found = session.exec(select(User).where(col(User.id).in_(ids - {None})))
-    return {user.id: user.name for user in found}
 
 
 @bp.post("/assessments/<int:assessment_id>/comments")
@@ -162,16 +158,15 @@ def list_comments(assessment_id: int):
 
 
 def _render_comments(assessment, questionnaire, *, errors=(), status=200):
-    session = get_session()
-    comments = review.comments(session, assessment)
+    found = review_lists.discussion(get_session(), assessment)
     page = render_template(
         "review/comments.html",
         assessment=assessment,
         questionnaire=questionnaire,
         lang=assessment.language,
-        comments=sorted(comments, key=lambda c: (-c.round, c.id)),
-        replies=review.replies(session, [c.id for c in comments]),
-        names=_names(session, comments),
+        comments=sorted(found.comments, key=lambda c: (-c.round, c.id)),
+        replies=found.replies,
+        names=found.names,
         may_reply=access.may_reply(current_user, assessment),
         editable=access.may_edit(current_user, assessment),
         errors=errors,
