@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from equity_tool.core.exceptions import BadRequest
-from equity_tool.questionnaire import TYPES, Question, Questionnaire, Section
+from equity_tool.questionnaire import TYPES, Question, Questionnaire, Section, stored_rows
 
 SEP = "--"
 MAX_FIELD_CHARS = 100_000
@@ -123,7 +123,7 @@ def _table(questionnaire: Questionnaire, question: Question, form, stored, allow
 def _rows_from_table(questionnaire, question, form, stored, allowed) -> list[dict]:
     """One row per choice of the source question; rows of unpicked choices are kept."""
     source = questionnaire.question(question.rows_from)
-    kept = {row.get("row"): row for row in (stored.get(question.id) or []) if isinstance(row, dict)}
+    kept = stored_rows(stored.get(question.id))
     # The rows the page showed: field names are TABLE--CHOICE--COLUMN.
     sent = {name.split(SEP)[1] for name in form
             if name.startswith(question.id + SEP) and name.count(SEP) == 2}

@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 
 from equity_tool.assessments import access
 from equity_tool.assessments import store as answer_store
-from equity_tool.assessments.wizard import missing_message
 from equity_tool.core.exceptions import Conflict, DomainError, PermissionDenied
 from equity_tool.core.models import (
     AnswerChange,
@@ -28,7 +27,7 @@ from equity_tool.core.models import (
     User,
     utcnow,
 )
-from equity_tool.questionnaire import Evaluation, Questionnaire
+from equity_tool.questionnaire import TYPES, Evaluation, Questionnaire
 
 DECISION_KINDS = {
     "policy": "Policy",
@@ -218,7 +217,8 @@ def submission_problems(
         if question.id in evaluation.invalid:
             problems.append((question.id, evaluation.invalid[question.id]))
         elif question.id in evaluation.missing:
-            problems.append((question.id, missing_message(question, language)))
+            problems.append((question.id,
+                             TYPES[question.type].missing_message(question, language)))
     return problems
 
 

@@ -11,12 +11,14 @@ from enum import StrEnum
 from typing import Any
 
 from equity_tool.questionnaire import (
+    TYPES,
     Evaluation,
     Question,
     Questionnaire,
     Section,
     evaluate,
     is_unanswered,
+    table_rows,
 )
 
 
@@ -95,7 +97,7 @@ def question_views(
         if show_errors:
             error = evaluation.invalid.get(question.id)
             if question.id in evaluation.missing:
-                error = missing_message(question, language)
+                error = TYPES[question.type].missing_message(question, language)
         views.append(
             QuestionView(
                 question=question,
@@ -111,36 +113,15 @@ def question_views(
     return views
 
 
-def missing_message(question: Question, language: str | None) -> str:
-    label = question.label.get(language) if question.label else question.id
-    verb = (
-        "Select"
-        if question.type in ("yes_no", "single_choice", "multi_choice", "scale")
-        else "Complete"
-        if question.type == "table"
-        else "Enter"
-    )
-    return f"{verb} an answer for “{label.rstrip('?').rstrip()}”"
-
-
 def _rows(questionnaire, question: Question, value: Any, answers: dict, language) -> tuple:
+    """(field prefix, row label, row values, removable) for each row of a table to edit."""
     if question.type != "table":
         return ()
-    stored = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
-    if not question.rows_from:
-        rows = stored or [{}]  # an empty table shows one blank row to start typing in
-        return tuple(
-            (f"{question.id}--{i}", f"Row {i + 1}", row, True) for i, row in enumerate(rows)
-        )
-    source = questionnaire.question(question.rows_from)
-    picked = answers.get(question.rows_from)
-    picked = picked if isinstance(picked, list) else []
-    by_choice = {row.get("row"): row for row in stored}
-    return tuple(
-        (f"{question.id}--{c.value}", c.label.get(language), by_choice.get(c.value, {}), False)
-        for c in source.choices
-        if c.value in picked
-    )
+    rows = table_rows(questionnaire, question, value, answers, language)
+    if not rows and not question.rows_from:
+        rows = [("0", "Row 1", {})]  # an empty table shows one blank row to start typing in
+    removable = not question.rows_from
+    return tuple((f"{question.id}--{key}", label, row, removable) for key, label, row in rows)
 
 
 def evaluated(assessment: Any, questionnaire: Questionnaire,

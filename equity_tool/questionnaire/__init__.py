@@ -4,7 +4,14 @@ Pure Python: nothing here imports Flask, an ORM, WTForms or docxtpl, so every ot
 Equity Tool can depend on it and it can be tested on its own.
 """
 
-from .answertypes import TYPES, is_unanswered
+from .answertypes import (
+    TYPES,
+    is_unanswered,
+    picked_values,
+    rows_by_choice,
+    stored_rows,
+    table_rows,
+)
 from .evaluate import Evaluation, evaluate
 from .loader import LoadResult, load_file, load_folder, load_paths, load_text, questionnaire_files
 from .model import Band, Choice, Flag, Question, Questionnaire, Section, Text
@@ -28,5 +35,9 @@ __all__ = [
     "load_folder",
     "load_paths",
     "load_text",
+    "picked_values",
     "questionnaire_files",
+    "rows_by_choice",
+    "stored_rows",
+    "table_rows",
 ]

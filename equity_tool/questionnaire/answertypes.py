@@ -1,8 +1,12 @@
-"""One class per question type: which keys it takes, how an answer is checked and shown.
+"""One class per question type, defined once end to end: which keys it takes, how a form's
+input becomes an answer, how an answer is checked, what a missing answer is called, which
+template macro and control show it, and how pages and documents show the answer.
 
 `check` turns a stored answer into its value in expressions, or says why it is invalid.
 Stored answers are JSON-like: text, numbers, 'YYYY-MM-DD' dates, lists, lists of mappings.
 Invalid input is stored as typed (so it can be shown back) and checked here every time.
+The form and template attributes are plain names (no web library here): the wizard's
+macros in templates/macros/questions.html are found by `macro`.
 """
 
 from __future__ import annotations
@@ -49,6 +53,17 @@ class AnswerType:
     scalar = True  # may be a table column
 
     multiple = False  # a form sends several values (checkboxes)
+    # The form: the macro that draws the question, the control in a table cell, and for an
+    # <input> its type, inputmode and autocomplete.
+    macro = "text"
+    cell_control = "input"
+    input_type = "text"
+    inputmode: str | None = None
+    autocomplete: str | None = None
+    # How an answer is read on pages and in documents: "text", "markdown" or "table".
+    shown_as = "text"
+    # The verb of the missing-answer message: "Enter an answer for …".
+    missing_verb = "Enter"
 
     def check(self, question: Question, raw: Any, ctx: CheckContext) -> Checked:
         raise NotImplementedError
@@ -59,6 +74,19 @@ class AnswerType:
 
     def display(self, question: Question, raw: Any, language: str | None = None) -> str:
         return "" if is_unanswered(raw) else str(raw)
+
+    def display_with_other(self, question: Question, raw: Any, other: str | None,
+                           language: str | None = None) -> str:
+        """The answer as read, with the text typed beside an "other" choice where it has one."""
+        return self.display(question, raw, language)
+
+    def options(self, question: Question, language: str | None = None) -> list[tuple[Any, str]]:
+        """(value, label) for each option of a choice-like control, in order."""
+        return []
+
+    def missing_message(self, question: Question, language: str | None = None) -> str:
+        label = question.label.get(language) if question.label else question.id
+        return f"{self.missing_verb} an answer for “{label.rstrip('?').rstrip()}”"
 
 
 class TextType(AnswerType):
@@ -82,6 +110,9 @@ class TextType(AnswerType):
 class LongTextType(TextType):
     name = "long_text"
     keys = frozenset({"min_length", "max_length"})
+    macro = "long_text"
+    cell_control = "textarea"
+    shown_as = "markdown"
 
 
 def parse_number(text: str) -> Any:
@@ -97,6 +128,7 @@ def parse_number(text: str) -> Any:
 class NumberType(AnswerType):
     name = "number"
     keys = frozenset({"min", "max", "integer", "unit"})
+    inputmode = "decimal"
 
     def from_form(self, question, values):
         return parse_number(values[0]) if values and values[0].strip() else None
@@ -127,6 +159,7 @@ def date_bound(bound: Any, today: dt.date) -> dt.date | None:
 class DateType(AnswerType):
     name = "date"
     keys = frozenset({"min", "max"})
+    input_type = "date"
 
     def check(self, question, raw, ctx):
         date = v.as_date(raw) if isinstance(raw, str) else None
@@ -142,6 +175,8 @@ class DateType(AnswerType):
 
 class EmailType(AnswerType):
     name = "email"
+    input_type = "email"
+    autocomplete = "email"
 
     def check(self, question, raw, ctx):
         if not isinstance(raw, str) or not _EMAIL.match(raw.strip()):
@@ -151,6 +186,7 @@ class EmailType(AnswerType):
 
 class UrlType(AnswerType):
     name = "url"
+    input_type = "url"
 
     def check(self, question, raw, ctx):
         if not isinstance(raw, str) or not _URL.match(raw.strip()):
@@ -161,6 +197,9 @@ class UrlType(AnswerType):
 class YesNoType(AnswerType):
     name = "yes_no"
     keys = frozenset({"points", "labels"})
+    macro = "yes_no"
+    cell_control = "select"
+    missing_verb = "Select"
 
     def check(self, question, raw, ctx):
         if raw not in ("yes", "no"):
@@ -173,10 +212,30 @@ class YesNoType(AnswerType):
         labels = question.labels or {}
         return labels[raw].get(language) if raw in labels else message(raw, language)
 
+    def options(self, question, language=None):
+        return [(answer, self.display(question, answer, language)) for answer in ("yes", "no")]
 
-class SingleChoiceType(AnswerType):
+
+class ChoiceType(AnswerType):
+    """Single and multiple choice: an "other" text is read after the choice it describes."""
+
+    missing_verb = "Select"
+
+    def display_with_other(self, question, raw, other, language=None):
+        picked = raw if isinstance(raw, list) else [raw]
+        labels = [c.label.get(language) + (f": {other}" if other and c.other else "")
+                  for c in question.choices if c.value in picked]
+        return "; ".join(labels) if labels else self.display(question, raw, language)
+
+    def options(self, question, language=None):
+        return [(c.value, c.label.get(language)) for c in question.choices]
+
+
+class SingleChoiceType(ChoiceType):
     name = "single_choice"
     keys = frozenset({"choices", "display"})
+    macro = "single_choice"
+    cell_control = "select"
 
     def check(self, question, raw, ctx):
         if not isinstance(raw, str) or question.choice(raw) is None:
@@ -188,10 +247,12 @@ class SingleChoiceType(AnswerType):
         return choice.label.get(language) if choice else AnswerType.display(self, question, raw)
 
 
-class MultiChoiceType(AnswerType):
+class MultiChoiceType(ChoiceType):
     name = "multi_choice"
     keys = frozenset({"choices", "min_selected", "max_selected"})
     multiple = True
+    macro = "multi_choice"
+    cell_control = "checkboxes"
 
     def from_form(self, question, values):
         return [v for v in values if v] or None
@@ -223,6 +284,9 @@ class MultiChoiceType(AnswerType):
 class ScaleType(AnswerType):
     name = "scale"
     keys = frozenset({"min", "max", "labels"})
+    macro = "scale"
+    cell_control = "select"
+    missing_verb = "Select"
 
     @staticmethod
     def bounds(question: Question) -> tuple[int, int]:
@@ -243,11 +307,16 @@ class ScaleType(AnswerType):
         label = (question.labels or {}).get(raw) if v.is_number(raw) else None
         return f"{text} ({label.get(language)})" if label else text
 
+    def options(self, question, language=None):
+        low, high = self.bounds(question)
+        return [(n, str(n)) for n in range(low, high + 1)]
+
 
 class InfoType(AnswerType):
     name = "info"
     keys = frozenset({"text"})
     scalar = False
+    macro = "info"
 
     def check(self, question, raw, ctx):
         return None, None
@@ -257,6 +326,9 @@ class TableType(AnswerType):
     name = "table"
     keys = frozenset({"columns", "min_rows", "max_rows", "rows_from"})
     scalar = False
+    macro = "table"
+    shown_as = "table"
+    missing_verb = "Complete"
 
     def rows(self, question: Question, raw: Any, ctx: CheckContext) -> list[dict] | None:
         """The rows to check: as given, or one per choice picked in the `rows_from` question."""
@@ -265,8 +337,7 @@ class TableType(AnswerType):
         if not question.rows_from:
             return [row for row in raw if not is_unanswered(row)]
         picked = ctx.values.get(question.rows_from) or []
-        given = {row.get("row"): row for row in raw}
-        return [{**given.get(value, {}), "row": value} for value in picked]
+        return [{**row, "row": value} for value, row in rows_by_choice(raw, picked)]
 
     def check(self, question, raw, ctx):
         rows = self.rows(question, raw, ctx)
@@ -327,6 +398,42 @@ class TableType(AnswerType):
             ]
             lines.append("; ".join(cells))
         return "\n".join(lines)
+
+
+def stored_rows(raw: Any) -> dict[str, dict]:
+    """A `rows_from` table's stored rows, by the choice each belongs to."""
+    if not isinstance(raw, list):
+        return {}
+    return {row.get("row"): row for row in raw if isinstance(row, dict)}
+
+
+def picked_values(source: Question, answer: Any) -> list[str]:
+    """The choices of `source` picked in `answer`, in the order the questionnaire lists them."""
+    picked = answer if isinstance(answer, list) else []
+    return [c.value for c in source.choices if c.value in picked]
+
+
+def rows_by_choice(raw: Any, picked: list[str]) -> list[tuple[str, dict]]:
+    """The rows of a `rows_from` table: one per picked choice value, in `picked`'s order, each
+    the row stored for it or an empty one. Rows of choices no longer picked are left out here
+    but stay stored, so picking the choice again brings its row back."""
+    stored = stored_rows(raw)
+    return [(value, stored.get(value, {})) for value in picked]
+
+
+def table_rows(questionnaire: Any, question: Question, raw: Any, answers: dict,
+               language: str | None = None) -> list[tuple[str, str, dict]]:
+    """(key, label, row) for each row of a table answer, the one way every page, form and
+    document lists them: a `rows_from` table has a row per choice still picked there (empty
+    if nothing was typed for it), keyed by the choice's value and labelled with it; any other
+    table has its stored rows, keyed by position and labelled "Row 1", "Row 2"…"""
+    if question.rows_from:
+        source = questionnaire.question(question.rows_from)
+        picked = picked_values(source, answers.get(question.rows_from))
+        return [(value, source.choice(value).label.get(language), row)
+                for value, row in rows_by_choice(raw, picked)]
+    stored = [row for row in raw if isinstance(row, dict)] if isinstance(raw, list) else []
+    return [(str(i), f"Row {i + 1}", row) for i, row in enumerate(stored)]
 
 
 TYPES: dict[str, AnswerType] = {

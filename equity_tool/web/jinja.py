@@ -12,8 +12,8 @@ from flask import Flask, current_app
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from equity_tool.questionnaire import TYPES, Question, Text
-from equity_tool.questionnaire.messages import message
+from equity_tool.questionnaire import TYPES, Question, Text, table_rows
+from equity_tool.questionnaire.answertypes import AnswerType
 from equity_tool.review.workflow import EVENT_LABELS
 
 # js-default: CommonMark without raw HTML and with link targets checked, so a questionnaire
@@ -36,22 +36,14 @@ def markdown(value: str | None) -> Markup:
     return render_markdown(value or "")
 
 
-def yes_no_word(answer: str, language: str | None = None) -> str:
-    return message(answer, language) if answer in ("yes", "no") else answer
+def answer_type(question: Question) -> AnswerType:
+    """The question's type, which names its macro, its control and how its answer is shown."""
+    return TYPES[question.type]
 
 
 def cell_options(column: Question, language: str | None = None) -> list[tuple[Any, str]]:
     """(value, label) pairs for a choice-like table cell shown as a select."""
-    if column.type == "yes_no":
-        labels = column.labels or {}
-        return [
-            (a, labels[a].get(language) if a in labels else yes_no_word(a, language))
-            for a in ("yes", "no")
-        ]
-    if column.type == "scale":
-        low, high = TYPES["scale"].bounds(column)
-        return [(n, str(n)) for n in range(low, high + 1)]
-    return [(c.value, c.label.get(language)) for c in column.choices]
+    return TYPES[column.type].options(column, language)
 
 
 def event_label(action: str) -> str:
@@ -87,9 +79,10 @@ def init_app(app: Flask) -> None:
     for name, fn in {
         "text": text,
         "markdown": markdown,
-        "yes_no_word": yes_no_word,
         "cell_options": cell_options,
         "event_label": event_label,
     }.items():
         app.add_template_filter(fn, name)
     app.add_template_global(display, "display_answer")
+    app.add_template_global(answer_type, "answer_type")
+    app.add_template_global(table_rows, "table_rows")

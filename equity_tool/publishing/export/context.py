@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo
 
 from equity_tool.core.vocabulary import AssessmentState
 from equity_tool.publishing.export.record import ReviewRecord
-from equity_tool.questionnaire import TYPES, Evaluation, Question, Questionnaire, is_unanswered
+from equity_tool.questionnaire import (
+    TYPES,
+    Evaluation,
+    Question,
+    Questionnaire,
+    is_unanswered,
+    table_rows,
+)
 
 SEVERITIES = ("high", "warning", "info")
 
@@ -173,12 +180,13 @@ def _sections(questionnaire, assessment, evaluation, language) -> list[dict[str,
 def _question(question: Question, assessment, evaluation, questionnaire, language) -> dict:
     raw = assessment.answers.get(question.id)
     other = (assessment.other_texts or {}).get(question.id) or None
+    answer_type = TYPES[question.type]
     answered = not is_unanswered(raw)
     table = _table(question, raw, assessment.answers, questionnaire, language) \
-        if answered and question.type == "table" else None
-    answer = _answer_text(question, raw, other, language) if answered else ""
+        if answered and answer_type.shown_as == "table" else None
+    answer = answer_type.display_with_other(question, raw, other, language) if answered else ""
     kind = "none" if not answered else (
-        "table" if table else "markdown" if question.type == "long_text" else "text")
+        "table" if table else "markdown" if answer_type.shown_as == "markdown" else "text")
     return {
         "id": question.id, "type": question.type,
         "label": question.label.get(language) if question.label else question.id,
@@ -188,38 +196,22 @@ def _question(question: Question, assessment, evaluation, questionnaire, languag
     }
 
 
-def _answer_text(question: Question, raw: Any, other: str | None, language: str) -> str:
-    """The answer as a person reads it; an "other" text follows the choice it describes."""
-    if question.type in ("single_choice", "multi_choice"):
-        picked = raw if isinstance(raw, list) else [raw]
-        labels = [c.label.get(language) + (f": {other}" if other and c.other else "")
-                  for c in question.choices if c.value in picked]
-        if labels:
-            return "; ".join(labels)
-    return TYPES[question.type].display(question, raw, language)
-
-
 def _table(question, raw, answers, questionnaire, language) -> dict | None:
     """{"header": [...], "rows": [[...], ...]}; a rows_from table starts with the group."""
-    stored = [row for row in raw if isinstance(row, dict)] if isinstance(raw, list) else []
     header = [c.label.get(language) if c.label else c.id for c in question.columns]
     if question.rows_from:
-        source = questionnaire.question(question.rows_from)
-        picked = answers.get(question.rows_from) or []
-        by_value = {row.get("row"): row for row in stored}
-        labelled = [(c.label.get(language), by_value[c.value]) for c in source.choices
-                    if c.value in picked and c.value in by_value]
         header = [words_for(language)["group"], *header]
-    else:
-        labelled = [(None, row) for row in stored if not is_unanswered(row)]
     rows = []
-    for label, row in labelled:
+    for _key, label, row in table_rows(questionnaire, question, raw, answers, language):
+        # Left out: a group never saved, a blank row. A saved group stays, even if empty.
+        if not row or (not question.rows_from and is_unanswered(row)):
+            continue
         cells = [TYPES[c.type].display(c, row.get(c.id), language) for c in question.columns]
-        rows.append(cells if label is None else [label, *cells])
+        rows.append([label, *cells] if question.rows_from else cells)
     return {"header": header, "rows": rows,
             "markdown_columns": [i + (1 if question.rows_from else 0)
                                  for i, c in enumerate(question.columns)
-                                 if c.type == "long_text"]} if rows else None
+                                 if TYPES[c.type].shown_as == "markdown"]} if rows else None
 
 
 def _review(questionnaire, assessment, record: ReviewRecord, language, tz) -> dict[str, Any]:
