@@ -3,7 +3,7 @@
 The folder is read at start-up and again whenever a file in it changes. Each version's text is
 stored when first seen, so an assessment can always be shown with the definition it started
 on. A file that fails to load never takes the service down: the last good version stays in
-use and the problems are kept for the administration page.
+use and its problems are kept (`problems`, by path) for `questionnaires check` to report.
 """
 
 from __future__ import annotations

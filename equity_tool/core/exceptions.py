@@ -1,4 +1,4 @@
-"""Errors the domain raises; `errors.py` turns each into a page at the edge.
+"""Errors the domain raises; `equity_tool/web/errors.py` turns each into a page at the edge.
 
 Subclass these (e.g. `class StaleRevision(Conflict)`) and the right status follows. The message
 is shown to the person, so write it for them.

@@ -1,4 +1,4 @@
-"""Errors become pages a person can act on, never tracebacks; each is mapped in errors.py."""
+"""Errors become pages a person can act on, never tracebacks; each is mapped in web/errors.py."""
 
 import pytest
 from flask import Blueprint
