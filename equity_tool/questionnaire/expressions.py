@@ -127,18 +127,39 @@ def compile_expression(source: str, scope: Scope) -> Expression:
     return Expression(source, frozenset(names), run)
 
 
+_OPENERS, _CLOSERS = frozenset({"LPAR", "LSQB"}), frozenset({"RPAR", "RSQB"})
+_OPERANDS = frozenset({"NAME", "NUMBER", "STRING", "TRUE", "FALSE", "NULL", "TODAY"})
+
+
 def _check_nesting(source: str) -> None:
-    depth = 0
-    for index, char in enumerate(source):
-        if char in "([":
-            depth += 1
-            if depth > MAX_NESTING:
-                line, column = _line_column(source, index)
-                raise ExpressionError(f"brackets nested deeper than {MAX_NESTING}", line, column)
-        elif char in ")]":
-            depth -= 1
-    if source.count("not ") > MAX_NESTING or source.count("-") > 4 * MAX_NESTING:
-        raise ExpressionError("the expression is too deeply nested")
+    """Refuse what nests deeper than MAX_NESTING: brackets, and every unary `not`, `-` and `+`
+    counts as a level too, so no formula can exhaust the stack while it is compiled or run."""
+    try:
+        tokens = list(_PARSER.lex(source))
+    except LarkError:
+        return  # the parser reports the character it cannot read, with its position
+    pending = [0]  # per open bracket: unary operators still waiting for their operand
+    operand_next = True
+    for token in tokens:
+        kind = token.type
+        if kind in _OPENERS:
+            pending.append(0)
+        elif kind in _CLOSERS:
+            if len(pending) > 1:
+                pending.pop()
+            pending[-1] = 0
+        elif kind in _OPERANDS:
+            pending[-1] = 0
+        elif kind == "NOT" or (kind == "ADD_OP" and operand_next):
+            pending[-1] += 1
+        operand_next = kind not in _OPERANDS and kind not in _CLOSERS
+        if len(pending) - 1 > MAX_NESTING:
+            raise ExpressionError(f"brackets nested deeper than {MAX_NESTING}", token.line or 1,
+                                  token.column or 1)
+        if len(pending) - 1 + sum(pending) > MAX_NESTING:
+            raise ExpressionError(f"the expression is too deeply nested: more than {MAX_NESTING} "
+                                  "brackets and unary operators (not, -, +) inside each other",
+                                  token.line or 1, token.column or 1)
 
 
 def _line_column(source: str, index: int) -> tuple[int, int]:

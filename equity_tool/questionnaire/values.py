@@ -61,12 +61,23 @@ def order(a: Any, b: Any, compare: Callable[[Any, Any], bool]) -> bool | None:
     return compare(*pair) if pair is not None else None
 
 
+def finite(result: Any) -> Any:
+    """`result`, or None for an infinity, NaN, or a whole number beyond a float's range:
+    a formula that overflows counts as unanswered rather than stopping the page."""
+    try:
+        return result if result is None or math.isfinite(result) else None
+    except OverflowError:  # an int too large to compare with a float
+        return None
+
+
 def _numeric(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def apply(a: Any, b: Any) -> Any:
         if not (is_number(a) and is_number(b)):
             return None
-        result = fn(a, b)
-        return result if result is None or math.isfinite(result) else None
+        try:
+            return finite(fn(a, b))
+        except OverflowError:  # a float operation beyond the float range
+            return None
 
     return apply
 
@@ -131,8 +142,10 @@ def length(value: Any) -> int | None:
 def total(value: Any) -> Any:
     if not isinstance(value, list) or not all(is_number(x) for x in value):
         return None
-    result = sum(value)
-    return result if math.isfinite(result) else None
+    try:
+        return finite(sum(value))
+    except OverflowError:
+        return None
 
 
 def extreme(pick: Callable, args: list[Any]) -> Any:

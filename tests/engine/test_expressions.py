@@ -168,3 +168,57 @@ def test_token_soup_never_raises_anything_but_a_load_error(tokens):
         return
     env = Env(dict(VALUES), TODAY, lambda q, v: 0, lambda t, c, v: [])
     expression(env)
+
+
+def _compiles_and_runs_or_is_refused(source: str, values: dict | None = None):
+    """What `check` accepts must evaluate without raising; the rest is a load error."""
+    try:
+        expression = compile_expression(source, SCOPE)
+    except ExpressionError:
+        return "refused"
+    env = Env(dict(VALUES if values is None else values), TODAY, lambda q, v: 0,
+              lambda t, c, v: [])
+    return expression(env)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["999999999999999", "amount", "2.5", "0.000000000000001"]),
+                min_size=2, max_size=60),
+       st.lists(st.sampled_from(["*", "/", "+", "-"]), min_size=59, max_size=59))
+def test_huge_numbers_evaluate_to_null_instead_of_overflowing(numbers, operators):
+    source = numbers[0] + "".join(f" {op} {n}" for op, n in zip(operators, numbers[1:],
+                                                                  strict=False))
+    result = _compiles_and_runs_or_is_refused(source, {**VALUES, "amount": 10**14})
+    assert result == "refused" or result is None or isinstance(result, int | float)
+
+
+def test_a_product_beyond_the_float_range_is_null():
+    assert run(" * ".join(["999999999999999"] * 25)) is None
+    assert run(" * ".join(["999999999999999"] * 25) + " * 1.5") is None
+    assert run("sum([" + ", ".join(["999999999999999"] * 3) + "]) > 1") is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["+", "-", "not ", "(", "- (", "not ("]), min_size=1,
+                max_size=1500))
+def test_deep_unary_chains_are_refused_or_evaluate(prefix):
+    source = "".join(prefix) + "1" + ")" * sum(p.count("(") for p in prefix)
+    if len(source) > 2000:
+        source = source[:1990]
+    result = _compiles_and_runs_or_is_refused(source)
+    assert result in ("refused", None, True, False) or isinstance(result, int | float)
+
+
+@pytest.mark.parametrize("unary", ["+", "-", "not "])
+def test_every_unary_operator_counts_toward_the_nesting_limit(unary):
+    with pytest.raises(ExpressionError) as error:
+        compile_expression(unary * 41 + "1", SCOPE)
+    assert "too deeply nested" in error.value.message
+    compile_expression(unary * 40 + "1", SCOPE)  # forty is allowed
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(min_value=2, max_value=400))
+def test_long_and_chains_evaluate(n):
+    source = " and ".join(["answer == 'yes'"] * n)
+    assert _compiles_and_runs_or_is_refused(source) in ("refused", True)
