@@ -58,8 +58,13 @@ def parse_section_form(
 
 
 def _revision(form) -> int:
-    text = _single(form, "revision")
-    if text is None or not text.isdigit() or len(text) > 9:
+    return parse_revision(_single(form, "revision"))
+
+
+def parse_revision(text: str | None) -> int:
+    """The revision a form was based on; BadForm (400) for anything but plain ASCII digits
+    (`str.isdigit` also accepts "²" and other digits `int` refuses)."""
+    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise BadForm(
             "The form did not say which version of the assessment it was based on. "
             "Reload the page and try again."

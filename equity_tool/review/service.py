@@ -45,9 +45,9 @@ class TransitionConflict(Conflict):
     """The action is not allowed in the assessment's state (409), nothing changed."""
 
 
-_MOVED_ON = ("This assessment changed since you opened the page (someone acted on it a moment "
-             "ago, or the button was pressed twice), so nothing was done. Reload the page to see "
-             "where it stands now.")
+_MOVED_ON = ("This assessment changed since you opened the page (its answers were saved, someone "
+             "acted on it a moment ago, or the button was pressed twice), so nothing was done. "
+             "Reload the page to see where it stands now.")
 
 
 def rounds(session: Session, assessment: Assessment) -> int:
@@ -67,16 +67,20 @@ class Outcome:
 def transition(session: Session, *, user: User, assessment: Assessment,
                questionnaire: Questionnaire, action: Action, note: str | None = None,
                conditions: str | None = None, expected: State | None = None,
-               mail=None) -> Outcome:
+               revision: int | None = None, mail=None) -> Outcome:
     """Carry out `action`; raises TransitionConflict (409) when it is not allowed now.
 
-    `expected` is the state the person saw: if it moved on since, nothing happens.
+    `expected` is the state the person saw and `revision` the answers they saw: if either moved
+    on since, nothing happens. The check is part of the UPDATE, so a save of the answers racing
+    a submission leaves exactly one of them done.
     """
     access.require_acts_for(user, assessment)
     note = _clean(note, "note")
     seen = State(assessment.state)
     if expected is not None and expected != seen:
         raise TransitionConflict(_MOVED_ON + f" It is now {seen}.")
+    if revision is not None and revision != assessment.revision:
+        raise TransitionConflict(_MOVED_ON)
     try:
         target = decide(seen, action, Role(user.role), signoff=questionnaire.department_signoff,
                         again=rounds(session, assessment) > 0, note=note)
@@ -90,10 +94,10 @@ def transition(session: Session, *, user: User, assessment: Assessment,
         values["submitted_at"] = now
     if target == State.APPROVED:
         values.update(approved_at=now, conditions=_clean(conditions, "conditions"))
-    updated = session.execute(
-        sa.update(Assessment).where(Assessment.id == assessment.id,
-                                    Assessment.state == seen.value).values(**values)
-    )
+    unchanged = [Assessment.id == assessment.id, Assessment.state == seen.value]
+    if revision is not None:
+        unchanged.append(Assessment.revision == revision)
+    updated = session.execute(sa.update(Assessment).where(*unchanged).values(**values))
     if updated.rowcount != 1:
         session.rollback()
         raise TransitionConflict(_MOVED_ON)

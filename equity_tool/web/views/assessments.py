@@ -7,7 +7,11 @@ from flask_login import current_user
 
 from equity_tool.assessments import access
 from equity_tool.assessments import service as use_cases
-from equity_tool.assessments.answer_forms import apply_row_action, parse_section_form
+from equity_tool.assessments.answer_forms import (
+    apply_row_action,
+    parse_revision,
+    parse_section_form,
+)
 from equity_tool.assessments.wizard import (
     evaluated,
     has_conditions,
@@ -260,12 +264,13 @@ def check_answers(assessment_id: int):
 def submit(assessment_id: int):
     assessment, questionnaire = load_assessment(assessment_id)
     access.require_editable(current_user, assessment)
-    if request.form.get("revision") != str(assessment.revision):
+    revision = parse_revision(request.form.get("revision"))
+    if revision != assessment.revision:
         # The answers changed since this check page was opened: check them again first.
         raise use_cases.StaleRevision(assessment, None)
     try:
         review.transition(get_session(), user=current_user, assessment=assessment,
-                          questionnaire=questionnaire, action=Action.SUBMIT,
+                          questionnaire=questionnaire, action=Action.SUBMIT, revision=revision,
                           mail=MailSettings.from_config(current_app.config))
     except use_cases.NotReady:
         return _refused(assessment, questionnaire)

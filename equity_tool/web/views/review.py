@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from equity_tool.assessments import access
+from equity_tool.assessments.answer_forms import parse_revision
 from equity_tool.assessments.wizard import evaluated
 from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import BadRequest
@@ -125,6 +126,12 @@ def _form_choice(enum: type[StrEnum], name: str):
         raise BadRequest(f"The form sent an unknown {name.replace('_', ' ')}.") from None
 
 
+def _form_revision() -> int | None:
+    """The revision of the answers the page showed; pages from before it was sent have none."""
+    sent = request.form.get("revision")
+    return None if sent is None else parse_revision(sent)
+
+
 @bp.post("/assessments/<int:assessment_id>/transitions")
 def create_transition(assessment_id: int):
     """Any button that moves the assessment on; `expected_state` makes a repeat harmless."""
@@ -137,7 +144,7 @@ def create_transition(assessment_id: int):
         review.transition(get_session(), user=current_user, assessment=assessment,
                           questionnaire=questionnaire, action=action,
                           note=request.form.get("note"), conditions=request.form.get("conditions"),
-                          expected=expected, mail=_mail())
+                          expected=expected, revision=_form_revision(), mail=_mail())
     except review.TransitionConflict as refused:
         errors = [(f"note-{action.replace(' ', '-')}", str(refused))]
         if access.may_review(current_user):
