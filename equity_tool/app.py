@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from equity_tool import cli, settings
 from equity_tool.assessments import versions
 from equity_tool.core import db
-from equity_tool.web import auth, errors, headers, jinja, views
+from equity_tool.web import auth, errors, headers, input_guard, jinja, views
 
 csrf = CSRFProtect()
 
@@ -33,6 +33,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     versions.init_app(app)
     csrf.init_app(app)
-    for part in (auth, errors, headers, jinja, views, cli):
+    for part in (input_guard, auth, errors, headers, jinja, views, cli):
         part.init_app(app)
     return app

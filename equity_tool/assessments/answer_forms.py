@@ -57,14 +57,19 @@ def parse_section_form(
     return parsed
 
 
+def is_count(text: str) -> bool:
+    """Plain ASCII digits: `str.isdigit` alone also accepts "²" and "١", which `int` refuses
+    or reads as another number."""
+    return text.isascii() and text.isdigit()
+
+
 def _revision(form) -> int:
     return parse_revision(_single(form, "revision"))
 
 
 def parse_revision(text: str | None) -> int:
-    """The revision a form was based on; BadForm (400) for anything but plain ASCII digits
-    (`str.isdigit` also accepts "²" and other digits `int` refuses)."""
-    if text is None or not (text.isascii() and text.isdigit()) or len(text) > 9:
+    """The revision a form was based on; BadForm (400) for anything but plain ASCII digits."""
+    if text is None or not is_count(text) or len(text) > 9:
         raise BadForm(
             "The form did not say which version of the assessment it was based on. "
             "Reload the page and try again."
@@ -78,7 +83,7 @@ def _action(parsed: SectionForm, action: str, section: Section) -> None:
     valid = name in ACTIONS and (
         (name in ("continue", "save") and not rest)
         or (name == "add-row" and len(rest) == 1 and rest[0] in tables)
-        or (name == "remove-row" and len(rest) == 2 and rest[0] in tables and rest[1].isdigit())
+        or (name == "remove-row" and len(rest) == 2 and rest[0] in tables and is_count(rest[1]))
     )
     if not valid:
         raise BadForm(f"The button '{action[:60]}' is not on this page.")
@@ -117,7 +122,7 @@ def _table(questionnaire: Questionnaire, question: Question, form, stored, allow
     count_name = f"{question.id}{SEP}rows"
     allowed.add(count_name)
     text = _single(form, count_name) or "0"
-    if not text.isdigit() or int(text) > MAX_ROWS:
+    if not is_count(text) or len(text) > 4 or int(text) > MAX_ROWS:
         raise BadForm(f"A table may have at most {MAX_ROWS} rows.")
     rows = []
     for index in range(int(text)):
