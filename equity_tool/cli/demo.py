@@ -17,6 +17,11 @@ from equity_tool.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_data
 @click.option("--url", default="http://127.0.0.1:5000", help="Where the app will be served.")
 def demo(if_empty: bool, url: str):
     """Create demo departments and one demo user per role, then say how to sign in."""
+    if current_app.config["EQUITY_TOOL_ENV"] == "production":
+        # Its accounts' password is published in the README: anyone could sign in as admin.
+        raise click.ClickException(
+            "The demo data is not for production: its accounts share a published password. "
+            "Add real accounts with `flask --app equity_tool users add`.")
     session = get_session()
     if if_empty and accounts.any_user(session):
         click.echo("Users exist already: no demo data added.")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -13,6 +16,8 @@ from equity_tool.core.exceptions import (
     NotFound,
     PermissionDenied,
 )
+
+log = logging.getLogger(__name__)
 
 # Extend with new domain errors here, or subclass one of these and inherit its status.
 DOMAIN_STATUS: dict[type[DomainError], int] = {
@@ -42,6 +47,12 @@ PAGES: dict[int, tuple[str, str]] = {
         "Try again later. Your saved answers are safe.",
     ),
 }
+# While the database is down: the page must render without it (no user, no unread count).
+OUTAGE_PAGE = (
+    "Sorry, the service is unavailable",
+    "Nothing you sent could be saved just now. What you typed is still on the page you came "
+    "from: go back, wait a minute, and send it again.",
+)
 CSRF_PAGE = (
     "Your form could not be sent",
     "The page was open for too long, or the form did not come from this site. "
@@ -49,11 +60,11 @@ CSRF_PAGE = (
 )
 
 
-def render_error(status: int, heading: str | None = None, message: str | None = None):
+def render_error(status: int, heading: str | None = None, message: str | None = None, *,
+                 outage: bool = False):
     default_heading, default_message = PAGES.get(status, PAGES[400 if status < 500 else 500])
-    page = render_template(
-        "error.html", heading=heading or default_heading, message=message or default_message
-    )
+    page = render_template("error.html", heading=heading or default_heading,
+                           message=message or default_message, outage=outage)
     return page, status
 
 
@@ -67,6 +78,13 @@ def _http_error(error: HTTPException):
     return render_error(error.code or 500)
 
 
+def _database_unavailable(error: sa.exc.DBAPIError):
+    log.error("the database is unavailable: %s", error.__class__.__name__, exc_info=error)
+    # Flask-Login loads the user for every template; seen as anonymous, nobody is looked up.
+    g._login_user = current_app.login_manager.anonymous_user()
+    return render_error(503, *OUTAGE_PAGE, outage=True)
+
+
 def _csrf_error(_error: CSRFError):
     return render_error(400, *CSRF_PAGE)
 
@@ -75,4 +93,6 @@ def init_app(app: Flask) -> None:
     for cls in DOMAIN_STATUS:
         app.register_error_handler(cls, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    for cls in (sa.exc.OperationalError, sa.exc.InterfaceError):
+        app.register_error_handler(cls, _database_unavailable)
     app.register_error_handler(HTTPException, _http_error)
