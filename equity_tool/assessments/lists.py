@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -9,9 +10,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from equity_tool.assessments.wizard import evaluated
+from equity_tool.core.exceptions import NotFound
 from equity_tool.core.models import Assessment, Department, QuestionnaireVersion
 from equity_tool.core.vocabulary import AssessmentState
 from equity_tool.questionnaire import Band, Evaluation, Questionnaire
+
+log = logging.getLogger(__name__)
 
 
 def department_assessments(session: Session, *, department_id: int) -> list[Assessment]:
@@ -57,25 +61,41 @@ def level_choices(questionnaires: Iterable[Questionnaire]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a list of assessments: with its pinned questionnaire, evaluated."""
+    """One line of a list of assessments: with its pinned questionnaire, evaluated. Either is
+    None when it cannot be had: the line then says the assessment cannot be scored."""
 
     assessment: Assessment
     department: Department
-    questionnaire: Questionnaire
-    evaluation: Evaluation
+    questionnaire: Questionnaire | None
+    evaluation: Evaluation | None
 
     @property
     def level(self) -> Band | None:
-        return self.evaluation.level
+        return self.evaluation.level if self.evaluation else None
 
 
 def with_levels(session: Session, registry: Any,
                 found: Iterable[tuple[Assessment, Department]]) -> Iterator[Row]:
     """Each assessment with the questionnaire it is pinned to, evaluated on its answers now."""
     for assessment, department in found:
+        questionnaire, evaluation = _scored(session, registry, assessment)
+        yield Row(assessment, department, questionnaire, evaluation)
+
+
+def _scored(session: Session, registry: Any, assessment: Assessment):
+    """(pinned questionnaire, evaluation), each None when it cannot be had: one assessment
+    that cannot be read or scored must not take down a page that lists many."""
+    try:
         questionnaire = registry.pinned(session, assessment.questionnaire_id,
                                         assessment.questionnaire_version)
-        yield Row(assessment, department, questionnaire, evaluated(assessment, questionnaire))
+    except NotFound:
+        log.error("assessment %s: its questionnaire version cannot be read", assessment.id)
+        return None, None
+    try:
+        return questionnaire, evaluated(assessment, questionnaire)
+    except Exception:
+        log.exception("assessment %s cannot be scored", assessment.id)
+        return questionnaire, None
 
 
 def department_rows(session: Session, registry: Any, *, department_id: int) -> list[Row]:

@@ -67,6 +67,8 @@ def search(session: Session, registry: Any, filters: Filters, *,
         if filters.level and (row.level is None or row.level.id != filters.level):
             continue
         if terms:
+            if row.evaluation is None:  # what cannot be read cannot be searched
+                continue
             haystack = "\n".join(searchable_texts(row.assessment, row.department,
                                                   row.questionnaire, row.evaluation)).casefold()
             if not all(term in haystack for term in terms):

@@ -39,3 +39,24 @@ def test_a_broken_file_keeps_the_last_good_version_on_offer(session, tmp_path):
     assert registry.current("rapid-equity-check").version == "2026.1"
     [problem] = [p for p in registry.problems[str(rapid)] if p.is_error]
     assert "unknown question type 'yesno'" in problem.message
+
+
+def test_a_formula_that_would_exhaust_the_stack_keeps_the_last_good_version(session, tmp_path,
+                                                                           runner):
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(ROOT / "questionnaires", folder)
+    registry = Registry(folder, session.get_bind())
+    assert registry.current("rapid-equity-check").version == "2026.1"
+    rapid = folder / "rapid-equity-check.yaml"
+    text = rapid.read_text()
+    formula = next(line for line in text.splitlines() if "formula:" in line)
+    rapid.write_text(text.replace(formula, formula.split("formula:")[0] + "formula: "
+                                  + "+" * 1500 + "1", 1))
+    registry.refresh(force=True)
+    assert registry.current("rapid-equity-check").version == "2026.1"
+    assert any("too deeply nested" in p.message for p in registry.problems[str(rapid)])
+    # `check` reports it with its line, and every other file of the folder as usual
+    result = runner.invoke(args=["questionnaires", "check", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = [line for line in result.output.splitlines() if "too deeply nested" in line]
+    assert line.startswith(f"{rapid}:")
