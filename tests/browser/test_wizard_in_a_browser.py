@@ -286,6 +286,7 @@ def test_change_links_and_error_links_take_focus_to_the_question(page: Page, sto
     page.get_by_label("Name of the decision").fill("")
     page.get_by_role("button", name="Save and continue").click()
     # wizard.js (a deferred script) must have run, or the click is the browser's plain jump
+    expect(page.locator(".error-summary")).to_be_visible()
     page.wait_for_load_state()
     page.locator(".error-summary").get_by_role("link").first.click()
     title = page.get_by_label("Name of the decision")
