@@ -19,9 +19,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The mail worker runs beside the server and is stopped when the server stops (Ctrl-C, or
+# an error); without SMTP_HOST it says there is no mail to send and exits at once.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty --url http://$(HOST):$(PORT)
+	$(FLASK) notifications worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Installs only what is missing, so a second run costs nothing.

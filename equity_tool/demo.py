@@ -7,11 +7,15 @@ the workflow by the demo director and officer, so the history and notifications 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import NamedTuple
+
 from sqlmodel import Session, select
 
 from equity_tool.accounts import service as accounts
 from equity_tool.assessments import service as assessments
-from equity_tool.core.models import Assessment, Role, User
+from equity_tool.core.models import Assessment, ReviewComment, Role, User
+from equity_tool.core.vocabulary import AssessmentState
 from equity_tool.questionnaire import Questionnaire
 from equity_tool.questionnaire.answersfile import read_answers
 from equity_tool.review import service as review
@@ -29,24 +33,42 @@ DEMO_USERS = {
     Role.ADMIN: ("admin@example.org", "Ari Admin", None),
 }
 
-# Complete answer sets, with their scores worked out by hand (also used by the tests).
 EXAMPLES = PROJECT_ROOT / "questionnaires" / "examples"
+DEMO_ANSWERS = EXAMPLES / "demo"  # one answers file per demo assessment, about its decision
 RAPID, FULL = "rapid-equity-check", "racial-equity-impact-assessment"
 
-# (questionnaire, title, the actions that bring it to its state, after it is started)
-PLAN: list[tuple[str, str, list[Action]]] = [
-    (RAPID, "Summer hours at branch libraries", [Action.SUBMIT, Action.START_REVIEW,
-                                                 Action.APPROVE]),
-    (FULL, "Eastside bus rapid transit line", [Action.SUBMIT, Action.SIGN_OFF,
-                                               Action.START_REVIEW, Action.APPROVE]),
-    (FULL, "Sidewalk repair priorities", [Action.SUBMIT]),  # awaiting sign-off
-    (RAPID, "Parking meter hours downtown", [Action.SUBMIT]),  # submitted
-    (RAPID, "Snow route changes", [Action.SUBMIT, Action.START_REVIEW]),  # in review
-    (RAPID, "Bike share station siting", [Action.SUBMIT, Action.START_REVIEW, Action.RETURN]),
-    (RAPID, "Crosswalk timing near schools", [Action.SUBMIT, Action.START_REVIEW,
-                                              Action.RETURN, Action.SUBMIT]),  # resubmitted
-    (RAPID, "Fare-free weekend pilot", [Action.WITHDRAW]),
-    (RAPID, "Street tree planting plan", []),  # a draft, partly answered
+
+class Demo(NamedTuple):
+    """A demo assessment: its answers file (in DEMO_ANSWERS) and the actions that bring it to
+    its state once started; `first_round`, the answers it was first submitted with, if the
+    department changed them after it was returned."""
+
+    questionnaire: str
+    title: str
+    answers: str
+    actions: list[Action]
+    first_round: str | None = None
+
+
+PLAN: list[Demo] = [
+    Demo(RAPID, "Summer hours at branch libraries", "summer-hours-at-branch-libraries.yaml",
+         [Action.SUBMIT, Action.START_REVIEW, Action.APPROVE]),
+    Demo(FULL, "Eastside bus rapid transit line", "eastside-bus-rapid-transit-line.yaml",
+         [Action.SUBMIT, Action.SIGN_OFF, Action.START_REVIEW, Action.APPROVE]),
+    Demo(FULL, "Sidewalk repair priorities", "sidewalk-repair-priorities.yaml",
+         [Action.SUBMIT]),  # awaiting sign-off
+    Demo(RAPID, "Parking meter hours downtown", "parking-meter-hours-downtown.yaml",
+         [Action.SUBMIT]),  # submitted
+    Demo(RAPID, "Snow route changes", "snow-route-changes.yaml",
+         [Action.SUBMIT, Action.START_REVIEW]),  # in review
+    Demo(RAPID, "Bike share station siting", "bike-share-station-siting.yaml",
+         [Action.SUBMIT, Action.START_REVIEW, Action.RETURN]),  # returned
+    Demo(RAPID, "Crosswalk timing near schools", "crosswalk-timing-near-schools.yaml",
+         [Action.SUBMIT, Action.START_REVIEW, Action.RETURN, Action.SUBMIT],  # resubmitted
+         first_round="crosswalk-timing-near-schools--first-round.yaml"),
+    Demo(RAPID, "Fare-free weekend pilot", "fare-free-weekend-pilot.yaml",
+         [Action.WITHDRAW]),  # withdrawn
+    Demo(RAPID, "Street tree planting plan", "street-tree-planting-plan.yaml", []),  # a draft
 ]
 ACTORS = {Action.SUBMIT: "staff", Action.WITHDRAW: "staff", Action.SIGN_OFF: "director",
           Action.START_REVIEW: "officer", Action.RETURN: "officer", Action.APPROVE: "officer"}
@@ -54,6 +76,13 @@ NOTES = {
     Action.RETURN: "Please name the council districts and say who was not reached.",
     Action.WITHDRAW: "The council dropped the pilot from the budget.",
 }
+CONDITIONS = {  # the officer's conditions on each approval
+    "Summer hours at branch libraries": "Report the first summer's results to council in October.",
+    "Eastside bus rapid transit line": "Open the housing stability fund before construction "
+                                       "starts, and report eviction filings along the corridor "
+                                       "every six months.",
+}
+REPLY = "Added the council districts, and the families we have not reached yet."
 
 
 def create_demo(session: Session) -> None:
@@ -78,12 +107,17 @@ def create_demo_data(session: Session, registry) -> int:
     return create_demo_assessments(session, registry, users)
 
 
-def example_answers(questionnaire: Questionnaire) -> dict:
-    path = EXAMPLES / f"{questionnaire.id}--complete.yaml"
+def answers_file(questionnaire: Questionnaire, path: Path) -> dict:
+    """The answers in a YAML answers file, as the tool stores them."""
     answers, problems = read_answers(questionnaire, path.read_text(encoding="utf-8"), str(path))
     if answers is None:
         raise ValueError(f"{path}: {problems[0]}")
     return answers
+
+
+def demo_answers(questionnaire: Questionnaire, demo: Demo) -> dict:
+    """A demo assessment's answers as they end up, its title included."""
+    return {**answers_file(questionnaire, DEMO_ANSWERS / demo.answers), "title": demo.title}
 
 
 def create_demo_assessments(session: Session, registry, users: dict[str, User]) -> int:
@@ -91,20 +125,38 @@ def create_demo_assessments(session: Session, registry, users: dict[str, User]) 
     staff = users["staff"]
     if session.exec(select(Assessment).where(Assessment.created_by_id == staff.id)).first():
         return 0
-    for questionnaire_id, title, actions in PLAN:
-        questionnaire = registry.current(questionnaire_id)
-        assessment = assessments.start(
-            session, user=staff, questionnaire=questionnaire,
-            request=assessments.StartRequest(title=title, decision_kind="program"))
-        answers = example_answers(questionnaire)
-        if not actions:
-            answers = {k: v for k, v in answers.items() if k in ("title", "decision_summary")}
-        assessment.answers = {**answers, "title": title}
-        session.add(assessment)
-        session.commit()
-        for action in actions:
+    for demo in PLAN:
+        questionnaire = registry.current(demo.questionnaire)
+        assessment = _start(session, staff, questionnaire, demo)
+        for action in demo.actions:
+            if action == Action.SUBMIT and assessment.state == AssessmentState.RETURNED:
+                _revise(session, staff, assessment, demo_answers(questionnaire, demo))
             _act(session, users, assessment, questionnaire, action)
     return len(PLAN)
+
+
+def _start(session, staff, questionnaire, demo: Demo) -> Assessment:
+    """Started by the demo staff member, with the answers it is first submitted with."""
+    assessment = assessments.start(
+        session, user=staff, questionnaire=questionnaire,
+        request=assessments.StartRequest(title=demo.title, decision_kind="program"))
+    answers = demo_answers(questionnaire, demo)
+    if demo.first_round:
+        answers |= answers_file(questionnaire, DEMO_ANSWERS / demo.first_round)
+    assessment.answers = answers
+    session.add(assessment)
+    session.commit()
+    return assessment
+
+
+def _revise(session, staff, assessment, answers: dict) -> None:
+    """The department answers the officer's comments and saves its changed answers."""
+    for comment in session.exec(select(ReviewComment).where(
+            ReviewComment.assessment_id == assessment.id)).all():
+        review.reply(session, user=staff, assessment=assessment, comment_id=comment.id,
+                     body=REPLY, addressed=True)
+    assessments.save_answers(session, user=staff, assessment=assessment,
+                             revision=assessment.revision, answers=answers, other_texts={})
 
 
 def _act(session, users, assessment, questionnaire, action: Action) -> None:
@@ -115,6 +167,5 @@ def _act(session, users, assessment, questionnaire, action: Action) -> None:
                            body="Which council districts are these?")
     review.transition(session, user=users[ACTORS[action]], assessment=assessment,
                       questionnaire=questionnaire, action=action, note=NOTES.get(action),
-                      conditions="Report the first summer's results to council in October."
+                      conditions=CONDITIONS.get(assessment.title)
                       if action == Action.APPROVE else None)
-

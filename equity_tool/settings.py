@@ -45,7 +45,20 @@ def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         # Large enough for any form; larger posts are refused before they are parsed.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Sign-in limits count by client address: behind proxies, say how many there are.
+        "TRUSTED_PROXIES": _trusted_proxies(environ.get("TRUSTED_PROXIES")),
     }
+
+
+def _trusted_proxies(value: Any) -> int:
+    """How many proxies in front of the app add to X-Forwarded-For; 0 (none) by default."""
+    text = str(value if value is not None else "").strip() or "0"
+    if not (text.isascii() and text.isdigit()):
+        raise SettingsError(
+            f"TRUSTED_PROXIES must be a number of proxies (0 or more), not {value!r}. Count "
+            "the proxies that add to X-Forwarded-For between the internet and this app."
+        )
+    return int(text)
 
 
 def _secret_key(instance_path: Path, environ: Mapping[str, Any], *, production: bool) -> str:

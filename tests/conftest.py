@@ -1,7 +1,9 @@
-"""Fixtures for every test that needs the app: real databases, a client that reads pages.
+"""Fixtures for every test that needs the app: real databases, a client that reads pages, and
+the people and assessments of tests/factories.py bound to the test's session.
 
-Request and database tests run twice, on an SQLite file and on a PostgreSQL server started here
-in a temporary folder (Debian's `postgresql` package, which `make test` installs).
+Database tests run twice, on an SQLite file and on a PostgreSQL server started here in a
+temporary folder (Debian's `postgresql` package, which `make test` installs). Request tests run
+on SQLite, apart from a smoke subset marked `both_databases` (see tests/web/conftest.py).
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ from werkzeug.test import TestResponse
 from equity_tool import create_app, demo
 from equity_tool.accounts import service as accounts
 from equity_tool.core import db, migrate
-from equity_tool.core.models import User
+from equity_tool.core.models import Assessment, User
+from equity_tool.notifications.service import MailSettings
+from equity_tool.questionnaire import Questionnaire
+from equity_tool.review.workflow import Action
+from tests import factories
 from tests.local_servers import PostgresCluster, newest_postgres_bindir
 
 ROOT = Path(__file__).resolve().parent.parent
-# The demo users' password, so that make_user and demo_users sign in alike.
-PASSWORD = demo.DEMO_PASSWORD
+# The demo users' password, so that make_user, people and demo_users sign in alike.
+PASSWORD = factories.PASSWORD
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -147,15 +153,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty database of each kind, new for each test."""
-    if request.param == "sqlite":
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def new_database(request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database of `kind` ("sqlite" or "postgres"), dropped afterwards."""
+    if kind == "sqlite":
         path = tmp_path / "equity_tool.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
     else:
         yield from request.getfixturevalue("postgres_server").database()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database of each kind, new for each test."""
+    yield from new_database(request, request.param, tmp_path)
 
 
 # --- the app ------------------------------------------------------------------------------
@@ -203,12 +217,65 @@ def make_user(session: Session) -> Callable[..., User]:
 
     def make_user(email: str, role: str = "staff", department: str | None = "Transportation",
                   name: str = "Test Person", password: str = PASSWORD) -> User:
-        if department and not accounts.find_department(session, name=department):
-            accounts.create_department(session, name=department)
-        return accounts.create_user(session, email=email, name=name, role=role,
-                                    password=password, department_name=department)
+        return factories.user(session, email=email, role=role, department_name=department,
+                              name=name, password=password)
 
     return make_user
+
+
+@pytest.fixture
+def people(session: Session) -> dict[str, User]:
+    """The usual cast of tests/factories.py (staff, coauthor, director, officer, councillor,
+    admin and "other", staff of Housing), key -> user; each signs in with PASSWORD."""
+    return factories.people(session)
+
+
+@pytest.fixture
+def rapid() -> Questionnaire:
+    return factories.load_questionnaire(factories.RAPID)
+
+
+@pytest.fixture
+def full() -> Questionnaire:
+    """The full assessment, which asks the department's director to sign off."""
+    return factories.load_questionnaire(factories.FULL)
+
+
+@pytest.fixture
+def answered(session: Session) -> Callable[..., Assessment]:
+    """answered(author, questionnaire=rapid, answers=complete example, title=..., ...) -> a
+    draft holding the answers (factories.answered)."""
+
+    def answered(author: User, questionnaire: Questionnaire | None = None,
+                 **kwargs: Any) -> Assessment:
+        return factories.answered(session, author=author, questionnaire=questionnaire,
+                                  **kwargs)
+
+    return answered
+
+
+@pytest.fixture
+def act(app: Flask, session: Session) -> Callable[..., Any]:
+    """act(user, assessment, action, note=..., conditions=...): `user` takes `action` through
+    the workflow, with mail sent as the app is configured when it is called."""
+
+    def act(user: User, assessment: Assessment, action: Action, **kwargs: Any):
+        return factories.act(session, user=user, assessment=assessment, action=action,
+                             mail=MailSettings.from_config(app.config), **kwargs)
+
+    return act
+
+
+@pytest.fixture
+def bring_to(app: Flask, session: Session) -> Callable[..., Assessment]:
+    """bring_to(assessment, state, conditions=..., note=...): a draft with complete answers
+    moved to `state` through the workflow (factories.bring_to), with mail as configured."""
+
+    def bring_to(assessment: Assessment, state: str, **kwargs: Any) -> Assessment:
+        return factories.bring_to(session, assessment=assessment, state=state,
+                                  mail=MailSettings.from_config(app.config), **kwargs)
+
+    return bring_to
 
 
 @pytest.fixture

@@ -28,15 +28,22 @@ def department_assessments(session: Session, *, department_id: int) -> list[Asse
     return list(session.exec(query).all())
 
 
-def every_assessment(session: Session, *, state: AssessmentState | None = None
-                     ) -> list[tuple[Assessment, Department]]:
-    """Every assessment (or those in `state`) with its department, oldest first."""
+def every_assessment(session: Session, *, state: AssessmentState | None = None,
+                     department_id: int | None = None, questionnaire_id: str | None = None,
+                     newest_first: bool = False) -> list[tuple[Assessment, Department]]:
+    """Every assessment (or those matching the filters given) with its department, oldest
+    first, or most recently changed first."""
     query = (select(Assessment, Department)
-             .join(Department, col(Assessment.department_id) == col(Department.id))
-             .order_by(col(Assessment.id)))
+             .join(Department, col(Assessment.department_id) == col(Department.id)))
     if state:
         query = query.where(Assessment.state == state)
-    return list(session.exec(query).all())
+    if department_id is not None:
+        query = query.where(Assessment.department_id == department_id)
+    if questionnaire_id is not None:
+        query = query.where(Assessment.questionnaire_id == questionnaire_id)
+    order = ((col(Assessment.updated_at).desc(), col(Assessment.id).desc()) if newest_first
+             else (col(Assessment.id),))
+    return list(session.exec(query.order_by(*order)).all())
 
 
 def departments(session: Session) -> list[Department]:
@@ -103,3 +110,34 @@ def department_rows(session: Session, registry: Any, *, department_id: int) -> l
     department = session.get(Department, department_id)
     found = department_assessments(session, department_id=department_id)
     return list(with_levels(session, registry, ((a, department) for a in found)))
+
+
+def awaiting_signoff_rows(session: Session, registry: Any, *, department_id: int) -> list[Row]:
+    """The department's assessments waiting for its director's sign-off, oldest first."""
+    found = session.exec(
+        select(Assessment, Department)
+        .join(Department, col(Assessment.department_id) == col(Department.id))
+        .where(Assessment.department_id == department_id,
+               Assessment.state == AssessmentState.AWAITING_SIGNOFF)
+        .order_by(col(Assessment.updated_at), col(Assessment.id)))
+    return list(with_levels(session, registry, found))
+
+
+def filtered_rows(session: Session, registry: Any, chosen: dict[str, str]) -> list[Row]:
+    """Every assessment matching `chosen` (filters already checked), most recently changed
+    first, for the administrator's home."""
+    found = every_assessment(
+        session, newest_first=True,
+        state=AssessmentState(chosen["state"]) if "state" in chosen else None,
+        department_id=int(chosen["department"]) if "department" in chosen else None,
+        questionnaire_id=chosen.get("questionnaire"))
+    return list(with_levels(session, registry, found))
+
+
+def filter_choices(session: Session) -> dict[str, dict[str, str]]:
+    """For each filter of a list of every assessment, value -> the words on its option."""
+    return {
+        "department": {str(d.id): d.name for d in departments(session)},
+        "state": {state.value: state.value.capitalize() for state in AssessmentState},
+        "questionnaire": questionnaire_titles(session),
+    }

@@ -12,7 +12,7 @@ from equity_tool.accounts import service as accounts
 from equity_tool.core.db import get_session
 from equity_tool.core.models import Department, Role
 
-users_cli = AppGroup("users", help="Add and list user accounts.")
+users_cli = AppGroup("users", help="Add, list and deactivate user accounts.")
 departments_cli = AppGroup("departments", help="Add and list departments.")
 
 
@@ -38,6 +38,38 @@ def add_user(email: str, name: str, role: str, department: str | None, password_
     except accounts.AccountError as error:
         _fail(error)
     click.echo(f"Added {user.role} {user.email}")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
+def set_password(email: str, password_stdin: bool):
+    """Give EMAIL a new password; every session they had ends."""
+    session = get_session()
+    user = _existing(session, email)
+    try:
+        accounts.set_password(session, user, sys.stdin.readline().rstrip("\r\n"))
+    except accounts.AccountError as error:
+        _fail(error)
+    click.echo(f"New password set for {user.email}; their sessions have ended.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email: str):
+    """Stop EMAIL from signing in, and end their sessions now; their history stays."""
+    session = get_session()
+    user = _existing(session, email)
+    accounts.deactivate_user(session, user)
+    click.echo(f"Deactivated {user.email}; their sessions have ended.")
+
+
+def _existing(session, email: str):
+    user = accounts.find_user(session, email=email)
+    if user is None:
+        raise click.ClickException(f"No user with email {accounts.normalize_email(email)}: "
+                                   "`flask --app equity_tool users list` shows them all.")
+    return user
 
 
 @users_cli.command("list")

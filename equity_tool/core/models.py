@@ -102,6 +102,9 @@ class User(SQLModel, table=True):
     password_hash: str = Field(sa_type=sa.String(300))
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Part of the id kept in the session cookie: raising it (sign-out, a new password,
+    # deactivation) makes every cookie issued before refused, wherever it was copied to.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     # What Flask-Login asks of a user, written out so this module needs no Flask import.
     is_authenticated: ClassVar[bool] = True
@@ -112,7 +115,8 @@ class User(SQLModel, table=True):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login's "alternative token": the loader accepts it only while the version holds.
+        return f"{self.id}:{self.session_version}"
 
 
 class QuestionnaireVersion(SQLModel, table=True):
@@ -200,15 +204,31 @@ class AssessmentEvent(SQLModel, table=True):
 
 
 class SignInAttempt(SQLModel, table=True):
-    """Kept to slow down password guessing; see accounts.sign_in."""
+    """Every sign-in that reached the password check: a record of who tried from where.
+    The limits themselves are counted in SignInLimit."""
 
     __tablename__ = "sign_in_attempts"
     __table_args__ = (sa.Index("ix_sign_in_attempts_email_at", "email", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_type=sa.String(320))
+    # None for attempts recorded before addresses were kept.
+    client_address: str | None = Field(default=None, sa_type=sa.String(100))
     succeeded: bool
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SignInLimit(SQLModel, table=True):
+    """Failed sign-ins in the current window, per client address (email "") and per address
+    and account: one row each, in the database so every app server shares the counts, and
+    changed by single upserts so concurrent guesses cannot pass the limit (accounts.sign_in)."""
+
+    __tablename__ = "sign_in_limits"
+
+    client_address: str = Field(sa_type=sa.String(100), primary_key=True)
+    email: str = Field(sa_type=sa.String(320), primary_key=True)
+    window_start: datetime = Field(sa_type=UTCDateTime)
+    failures: int
 
 
 class Submission(SQLModel, table=True):
@@ -271,6 +291,8 @@ class Notification(SQLModel, table=True):
     """A message in a person's in-app list, and its email when mail is configured."""
 
     __tablename__ = "notifications"
+    # The mail worker polls for due emails every few seconds.
+    __table_args__ = (sa.Index("ix_notifications_email_due", "email_status", "email_next_try"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
@@ -279,8 +301,12 @@ class Notification(SQLModel, table=True):
     body: str = Field(sa_type=sa.Text)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # "not sent" (no mail configured), "pending", "sent" or "not delivered"
+    # "not sent" (no mail configured), "pending", "sending", "sent" or "not delivered"
     email_status: str = Field(default="not sent", sa_type=sa.String(20))
     email_attempts: int = 0
     email_error: str | None = Field(default=None, sa_type=sa.Text)
     email_next_try: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Who is sending the email ("sending") and since when: the claim that keeps two workers
+    # from sending it twice, taken over once it is older than a lease (its worker died).
+    email_claimed_by: str | None = Field(default=None, sa_type=sa.String(100))
+    email_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

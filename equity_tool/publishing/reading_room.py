@@ -122,3 +122,9 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
+
+
+def recently_approved(session: Session, registry: Any, *, limit: int = 10) -> list[Row]:
+    """The latest approvals, newest first, for a councillor's home."""
+    found = session.exec(_query(Filters(), "UTC").limit(limit))
+    return list(with_levels(session, registry, found))

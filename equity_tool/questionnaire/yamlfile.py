@@ -1,9 +1,15 @@
 """Read YAML 1.2 into plain values that remember where each came from.
 
-ruamel.yaml composes the node graph (with its C parser where installed, for speed) and we
-resolve scalars ourselves with the YAML 1.2 core schema: only `true`/`false` are booleans, so
-`yes`, `no`, `on` and `off` stay text. Nothing is ever constructed from tags, so loading is
-safe whatever the file holds. Duplicate keys are reported, not silently merged.
+ruamel.yaml composes the node graph and we resolve scalars ourselves with the YAML 1.2 core
+schema: only `true`/`false` are booleans, so `yes`, `no`, `on` and `off` stay text. Nothing is
+ever constructed from tags, so loading is safe whatever the file holds: the core schema's tags
+(`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`, `!!map`, and the non-specific `!`,
+which makes a scalar text) are honoured, any other tag is refused. Duplicate keys are reported,
+not silently merged.
+
+ruamel's C parser (an old libyaml) is fast but refuses some valid YAML, such as plain
+scalars holding `?` or `:` in flow collections (`{url: http://example.org}`); when it fails
+we parse again with ruamel's pure-Python parser, whose message is reported if that fails too.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
+
+from . import yamlpure
 
 Position = tuple[int, int]  # 1-based line and column
 
@@ -25,10 +34,17 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _OCT = re.compile(r"^0o[0-7]+$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_ALLOWED_TAGS = {"!"} | {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
-}
+_CORE = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = _CORE + "str", _CORE + "seq", _CORE + "map"
+_INF_NAN = {
+    sign + inf: float(sign + "inf") for sign in ("", "+", "-") for inf in (".inf", ".Inf", ".INF")
+} | {nan: float("nan") for nan in (".nan", ".NaN", ".NAN")}
+# The tag our resolver gives a plain scalar with no tag: resolve_plain decides its type.
+_PLAIN = Tag(suffix="?")
+_TEXT = VersionedResolver.DEFAULT_SCALAR_TAG
+# A non-specific tag `!` (the scalar is text). The C parser reports it as if there were no tag,
+# so text that may hold one goes to the pure parser, which we can ask.
+_NON_SPECIFIC = re.compile(r"(?:^|[\s\[{,])!(?:[\s,\]}]|$)", re.MULTILINE)
 # Far more than any questionnaire needs; stops alias bombs and runaway nesting.
 MAX_NODES = 500_000
 MAX_DEPTH = 100
@@ -92,9 +108,7 @@ def resolve_plain(text: str) -> Any:
         return int(text[2:], 16)
     if _FLOAT.match(text):
         return float(text)
-    if text.lower() in (".inf", "+.inf", "-.inf", ".nan"):
-        return float(text.lower().replace(".", ""))
-    return text
+    return _INF_NAN.get(text, text)
 
 
 class _Builder:
@@ -113,15 +127,16 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise YAMLLoadError(_position(node), f"nesting deeper than {MAX_DEPTH} levels")
-        _check_tag(node)
         if id(node) in self.done:
             return self.done[id(node)]
         before = self.count
         if isinstance(node, ScalarNode):
             built: Any = _scalar(node)
         elif isinstance(node, SequenceNode):
+            _check_collection_tag(node, _SEQ)
             built = self._sequence(node, depth)
         elif isinstance(node, MappingNode):
+            _check_collection_tag(node, _MAP)
             built = self._mapping(node, depth)
         else:  # pragma: no cover - ruamel yields only these three
             raise YAMLLoadError(_position(node), "unsupported YAML node")
@@ -176,21 +191,70 @@ class _Builder:
         return result
 
 
-def _check_tag(node) -> None:
-    ctag = node.ctag  # reading `node.tag` formats a string each time: slow on big files
-    if ctag is None:
-        return
-    tag = ctag.suffix if ctag.handle is None else str(ctag)
-    if tag and tag not in _ALLOWED_TAGS:
-        raise YAMLLoadError(_position(node), f"the tag {tag} is not allowed; remove it")
+def _tag_name(ctag) -> str:
+    # reading `str(tag)` formats a string each time: slow on big files
+    return ctag.suffix if ctag.handle is None else str(ctag)
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+# What a core-schema tag on a scalar needs its text to be.
+_NEEDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "null": "null (or nothing)",
+}
 
 
 def _scalar(node) -> Scalar:
-    # Plain ('' from the C parser, None from the pure one): resolve by YAML 1.2 rules, and keep
-    # the text for fields that expect text.
-    if not node.style:
-        return Scalar(resolve_plain(node.value), node.value)
-    return Scalar(node.value, None)
+    ctag = node.ctag
+    if ctag is _PLAIN:
+        # No tag. Plain ('' from the C parser, None from the pure one): resolve by YAML 1.2
+        # rules, and keep the text for fields that expect text.
+        if not node.style:
+            return Scalar(resolve_plain(node.value), node.value)
+        return Scalar(node.value, None)
+    tag = _tag_name(ctag)
+    if tag == _STR:  # quoted, `!!str` or `!`: text as written
+        return Scalar(node.value, None)
+    return Scalar(_typed(node, tag), None)
+
+
+def _typed(node, tag: str) -> Any:
+    """A scalar with an explicit core-schema tag other than !!str: its text must fit it."""
+    text = node.value
+    kind = tag[len(_CORE):] if tag.startswith(_CORE) else None
+    if kind == "null" and _NULL.match(text):
+        return None
+    if kind == "bool" and text in _BOOL:
+        return _BOOL[text]
+    if kind in ("int", "float"):
+        value = resolve_plain(text)
+        if type(value) is int or (kind == "float" and type(value) is float):
+            return float(value) if kind == "float" else value
+    if kind in _NEEDS:
+        raise YAMLLoadError(
+            _position(node), f"the tag !!{kind} needs {_NEEDS[kind]}, not '{text}'; remove the tag"
+        )
+    if kind in ("seq", "map"):
+        raise YAMLLoadError(_position(node), f"the tag !!{kind} does not fit a single value")
+    raise YAMLLoadError(_position(node), f"the tag {tag} is not allowed; remove it")
+
+
+def _check_collection_tag(node, expected: str) -> None:
+    ctag = node.ctag
+    if ctag is _DEFAULT_SEQ or ctag is _DEFAULT_MAP:  # no tag, or the non-specific `!`
+        return
+    tag = _tag_name(ctag)
+    if tag == expected:
+        return
+    if tag in (_STR, _SEQ, _MAP) or (tag.startswith(_CORE) and tag[len(_CORE):] in _NEEDS):
+        what = "a list" if expected == _SEQ else "a mapping"
+        raise YAMLLoadError(_position(node), f"the tag {_short(tag)} does not fit {what}")
+    raise YAMLLoadError(_position(node), f"the tag {tag} is not allowed; remove it")
 
 
 class _NoImplicitTags(VersionedResolver):
@@ -198,15 +262,59 @@ class _NoImplicitTags(VersionedResolver):
 
     def resolve(self, kind, value, implicit):
         if kind is ScalarNode:
-            return self.DEFAULT_SCALAR_TAG
-        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+            # implicit[0]: plain with no tag (or `!`, which the parsers report the same way)
+            return _PLAIN if implicit[0] else _TEXT
+        return _DEFAULT_SEQ if kind is SequenceNode else _DEFAULT_MAP
+
+
+_DEFAULT_SEQ = VersionedResolver.DEFAULT_SEQUENCE_TAG
+_DEFAULT_MAP = VersionedResolver.DEFAULT_MAPPING_TAG
 
 
 def _composer(pure: bool) -> YAML:
     yaml = YAML(typ="safe", pure=pure)
     yaml.Resolver = _NoImplicitTags
+    if pure:
+        yaml.Scanner = yamlpure.PureScanner
+        yaml.Parser = yamlpure.PureParser
+        yaml.Composer = yamlpure.PureComposer
     yaml.version = (1, 2)
     return yaml
+
+
+def _compose(text: str):
+    """The node graph of `text`: the C parser when it can, else the pure one."""
+    if "!" not in text or not _NON_SPECIFIC.search(text):
+        try:
+            return _composer(pure=False).compose(text)
+        except (AttributeError, ImportError):  # no C extension: the pure parser is the same
+            pass
+        except (YAMLError, RecursionError):  # libyaml 0.1.7 refuses some valid YAML
+            pass
+    try:
+        return _composer(pure=True).compose(text)
+    except yamlpure.SecondDocument as exc:
+        raise YAMLLoadError(
+            _mark_position(exc.mark),
+            "a second YAML document starts here; a file holds one document: remove it",
+        ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = _first_line(exc.problem or exc.context or str(exc))
+        raise YAMLLoadError(_mark_position(mark), f"this is not valid YAML: {message}") from None
+    except (YAMLError, AssertionError) as exc:  # e.g. ruamel asserts on `%YAML 1.3`
+        raise YAMLLoadError((1, 1), f"this is not valid YAML: {_first_line(str(exc))}") from None
+    except RecursionError:
+        raise YAMLLoadError((1, 1), "the YAML is nested too deeply") from None
+
+
+def _mark_position(mark) -> Position:
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def _first_line(text: str) -> str:
+    lines = str(text).strip().splitlines()
+    return lines[0].strip() if lines else "it cannot be read"
 
 
 def parse(text: str, duplicates: list[YAMLLoadError] | None = None) -> Any:
@@ -215,19 +323,7 @@ def parse(text: str, duplicates: list[YAMLLoadError] | None = None) -> Any:
     A key given twice is added to `duplicates` (the first value is kept), so checking can go
     on and report everything else too; without that list, the first one is raised.
     """
-    try:
-        try:
-            node = _composer(pure=False).compose(text)
-        except (AttributeError, ImportError):  # no C extension: the pure parser is the same
-            node = _composer(pure=True).compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YAMLLoadError(position, f"this is not valid YAML: {exc.problem or exc}") from None
-    except YAMLError as exc:
-        raise YAMLLoadError((1, 1), f"this is not valid YAML: {exc}") from None
-    except RecursionError:
-        raise YAMLLoadError((1, 1), "the YAML is nested too deeply") from None
+    node = _compose(text)
     if node is None:
         return None
     builder = _Builder()

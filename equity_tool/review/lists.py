@@ -29,6 +29,7 @@ from equity_tool.core.models import (
 )
 from equity_tool.core.vocabulary import AWAITING_REVIEW
 from equity_tool.core.vocabulary import AssessmentState as State
+from equity_tool.review.workflow import DONE, Action
 
 
 def awaiting_review(session: Session, *, department_id: int | None = None,
@@ -157,3 +158,28 @@ def discussion(session: Session, assessment: Assessment) -> Discussion:
     ids |= {r.author_id for thread in replies.values() for r in thread}
     found = session.exec(select(User).where(col(User.id).in_(ids - {None})))
     return Discussion(comments, replies, {user.id: user.name for user in found})
+
+
+# --- recent decisions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    event: AssessmentEvent
+    assessment: Assessment
+    department: Department
+    by: str
+
+
+def recent_decisions(session: Session, *, limit: int = 10) -> list[Decision]:
+    """The officer's latest returns and approvals, newest first."""
+    rows = session.exec(
+        select(AssessmentEvent, Assessment, Department, User)
+        .join(Assessment, col(AssessmentEvent.assessment_id) == col(Assessment.id))
+        .join(Department, col(Assessment.department_id) == col(Department.id))
+        .join(User, col(AssessmentEvent.user_id) == col(User.id))
+        .where(col(AssessmentEvent.action).in_([DONE[Action.RETURN], DONE[Action.APPROVE]]))
+        .order_by(col(AssessmentEvent.at).desc(), col(AssessmentEvent.id).desc())
+        .limit(limit))
+    return [Decision(event, assessment, department, user.name)
+            for event, assessment, department, user in rows]

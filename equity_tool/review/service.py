@@ -110,7 +110,7 @@ def transition(session: Session, *, user: User, assessment: Assessment,
     _notify(session, assessment, questionnaire, user, action, target, note, mail)
     session.commit()
     session.refresh(assessment)
-    notifications.send_due(session, mail)
+    # The emails wait in the outbox for the mail worker: the request never waits on SMTP.
     return Outcome(target, event)
 
 

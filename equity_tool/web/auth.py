@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request, url_for
 from flask_login import LoginManager, current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import PermissionDenied
 from equity_tool.core.models import MAX_ID, Assessment, User
 
-__all__ = ["allowed_if", "current_user", "public", "require", "safe_next_url"]
+__all__ = ["allowed_if", "client_address", "current_user", "public", "require", "safe_next_url"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,15 +28,21 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
+def _load_user(session_id: str) -> User | None:
+    """The user whose session this is, while it lasts: the cookie holds "id:version" (see
+    User.get_id), and sign-out, a new password or deactivation raise the user's version.
+    The version comes with the user's row, so checking it costs no query of its own."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit() and 0 < int(user_id) <= MAX_ID):
+        return None  # also the plain ids of cookies issued before versions existed
     assessment_id = (request.view_args or {}).get("assessment_id")
     if isinstance(assessment_id, int) and 0 < assessment_id <= MAX_ID:
         user = _load_with_assessment(int(user_id), assessment_id)
     else:
         user = get_session().get(User, int(user_id))
-    return user if user and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def _load_with_assessment(user_id: int, assessment_id: int) -> User | None:
@@ -107,6 +114,18 @@ def safe_next_url(target: str | None) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def client_address() -> str | None:
+    """The address the request came from, which sign-in limits count by. Behind proxies it is
+    what the outermost of TRUSTED_PROXIES saw (ProxyFix, below); X-Forwarded-For entries further
+    left are the client's own claims, and are never believed."""
+    return request.remote_addr
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_require_sign_in)
+    if proxies := int(app.config.get("TRUSTED_PROXIES") or 0):
+        # Only the client address is taken from the proxies: scheme, host and prefix are not.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=0, x_host=0, x_port=0, x_prefix=0
+        )

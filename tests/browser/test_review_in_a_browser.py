@@ -175,10 +175,14 @@ def the_queue(officer: Page, axe) -> None:
 
 
 def officer_returns(officer: Page, assessment_id: int, axe) -> int:
-    """Opening starts the review; a comment, a verdict and Return, all by keyboard.
-    Returns the officer's unread count (the submission is one of them)."""
+    """Opening the page changes nothing; "Start the review" does. Then a comment, a verdict
+    and Return, all by keyboard. Returns the officer's unread count (the submission is one)."""
     officer.locator("#queue tbody tr", has_text=TITLE).get_by_role("link", name=TITLE).click()
     expect(officer).to_have_url(re.compile(f"/assessments/{assessment_id}/review$"))
+    expect(state_tag(officer)).to_have_text("Submitted")
+    axe(officer)
+    officer.get_by_role("button", name="Start the review").click()
+    expect(flash(officer)).to_have_text(f"You started the review of “{TITLE}”.")
     expect(state_tag(officer)).to_have_text("In review")
     officer_unread = unread(officer)
     assert officer_unread >= 1
@@ -258,6 +262,8 @@ def officer_approves(officer: Page, axe) -> None:
     row = officer.locator("#queue tbody tr", has_text=TITLE)
     expect(row).to_contain_text("Resubmitted")
     row.get_by_role("link", name=TITLE).click()
+    expect(state_tag(officer)).to_have_text("Resubmitted")
+    officer.get_by_role("button", name="Start the review").click()
     expect(state_tag(officer)).to_have_text("In review")
     changes = officer.locator("#changes")
     expect(changes.get_by_role("heading")).to_contain_text(

@@ -19,6 +19,9 @@ def session(database_url):
     engine.dispose()
 
 
+HERE = "192.0.2.1"  # an address for documentation (RFC 5737)
+
+
 def add(session, email="pat@example.org", role="staff", department="Parks and Recreation"):
     return accounts.create_user(session, email=email, name="Pat", role=role,
                                 password="a good password", department_name=department)
@@ -56,21 +59,23 @@ def test_duplicate_email_and_department_are_refused(session):
         accounts.create_department(session, name="Parks and Recreation")
 
 
+def attempt(session, password, at, *, email="pat@example.org", address=HERE):
+    return accounts.sign_in(session, email=email, password=password, client_address=address,
+                            now=at)
+
+
 def test_sign_in_throttles_after_five_failures_for_fifteen_minutes(session):
     add(session)
     start = utcnow()
     for minute in range(5):
         with pytest.raises(accounts.SignInRefused):
-            accounts.sign_in(session, email="pat@example.org", password="guess",
-                             now=start + timedelta(minutes=minute))
+            attempt(session, "guess", start + timedelta(minutes=minute))
     # Locked until the first of the five failures is 15 minutes old.
     with pytest.raises(accounts.TooManyAttempts, match="Wait 11 minutes") as refused:
-        accounts.sign_in(session, email="pat@example.org", password="a good password",
-                         now=start + timedelta(minutes=4))
+        attempt(session, "a good password", start + timedelta(minutes=4))
     assert refused.value.wait == timedelta(minutes=11)
-    later = start + timedelta(minutes=15, seconds=1)
-    user = accounts.sign_in(session, email="pat@example.org", password="a good password",
-                            now=later)
+    assert "with this email address" in str(refused.value)
+    user = attempt(session, "a good password", start + timedelta(minutes=15, seconds=1))
     assert user.email == "pat@example.org"
 
 
@@ -79,11 +84,8 @@ def test_a_success_clears_earlier_failures(session):
     start = utcnow()
     for minute in range(4):
         with pytest.raises(accounts.SignInRefused):
-            accounts.sign_in(session, email="pat@example.org", password="guess",
-                             now=start + timedelta(minutes=minute))
-    accounts.sign_in(session, email="pat@example.org", password="a good password",
-                     now=start + timedelta(minutes=5))
+            attempt(session, "guess", start + timedelta(minutes=minute))
+    attempt(session, "a good password", start + timedelta(minutes=5))
     with pytest.raises(accounts.SignInRefused) as refused:
-        accounts.sign_in(session, email="pat@example.org", password="guess",
-                         now=start + timedelta(minutes=6))
+        attempt(session, "guess", start + timedelta(minutes=6))
     assert not isinstance(refused.value, accounts.TooManyAttempts)

@@ -98,3 +98,36 @@ def test_demo_twice_adds_nothing_twice(runner):
     runner.invoke(args=["demo"])
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert len(runner.invoke(args=["users", "list"]).output.splitlines()) == 5
+
+
+def test_weak_passwords_and_malformed_emails_are_refused(runner):
+    cases = [
+        ("x@example.org", "password", "at least 12 characters"),
+        ("x@example.org", " " * 8, "at least 12 characters"),
+        ("x@example.org", " " * 12, "cannot be only spaces"),
+        ("x@example.org", "1qaz2wsx3edc", "on a list of common passwords"),
+        ("a@b", "a long password", "'a@b' is not an email address"),
+        ('evil"<script>@x', "a long password", "is not an email address"),
+        ("name @city.gov", "a long password", "is not an email address"),
+    ]
+    for email, password, message in cases:
+        result = runner.invoke(args=["users", "add", email, "--name", "X", "--role", "admin",
+                                     "--password-stdin"], input=f"{password}\n")
+        assert result.exit_code == 1, (email, password)
+        assert message in result.output, result.output
+    assert runner.invoke(args=["users", "list"]).output == ""
+
+
+def test_a_new_password_and_deactivation_from_the_command_line(runner, client, login):
+    add_user(runner, "--role", "admin")
+    result = runner.invoke(args=["users", "set-password", "x@example.org", "--password-stdin"],
+                           input="another long password\n")
+    assert result.exit_code == 0, result.output
+    login(client, "x@example.org", "another long password")
+    assert client.get("/").status_code == 200
+    result = runner.invoke(args=["users", "deactivate", "X@example.org"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/").status_code == 302  # the session ended with the account
+    assert "(inactive)" in runner.invoke(args=["users", "list"]).output
+    result = runner.invoke(args=["users", "deactivate", "nobody@example.org"])
+    assert result.exit_code == 1 and "No user with email nobody@example.org" in result.output

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from equity_tool.assessments import service as assessments
+from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = ROOT / "tests" / "engine" / "files" / "format-example.yaml"
@@ -115,8 +115,8 @@ def test_check_refuses_a_changed_version_that_assessments_use(app, runner, sessi
 
     registry = Registry(folder, session.get_bind())
     user = make_user("ana@city.gov")
-    assessments.start(session, user=user, questionnaire=registry.current("rapid-equity-check"),
-                      request=assessments.StartRequest("Bus shelters", "program"))
+    factories.start_assessment(session, author=user, title="Bus shelters",
+                               questionnaire=registry.current("rapid-equity-check"))
     path = folder / "rapid-equity-check.yaml"
     path.write_text(path.read_text().replace("Rapid equity check,", "Quick equity check,"))
     result = runner.invoke(args=["questionnaires", "check", str(path)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -11,59 +10,14 @@ from sqlmodel import Session, select
 from equity_tool.assessments import service as assessments
 from equity_tool.core import db
 from equity_tool.core.models import AssessmentEvent, Notification, Submission
-from equity_tool.questionnaire import load_file
-from equity_tool.questionnaire.answersfile import read_answers
 from equity_tool.review import lists as review_lists
 from equity_tool.review import service as review
 from equity_tool.review.workflow import Action
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
-def rapid():
-    return load_file(ROOT / "questionnaires" / "rapid-equity-check.yaml").questionnaire
-
-
-@pytest.fixture
-def full():
-    return load_file(ROOT / "questionnaires" / "racial-equity-impact-assessment.yaml").questionnaire
-
-
-def complete_answers(questionnaire):
-    path = ROOT / "questionnaires" / "examples" / f"{questionnaire.id}--complete.yaml"
-    answers, problems = read_answers(questionnaire, path.read_text(), str(path))
-    assert not problems
-    return answers
-
-
-@pytest.fixture
-def people(make_user):
-    return {
-        "staff": make_user("ana@city.gov", name="Ana Staff"),
-        "director": make_user("dee@city.gov", role="director", name="Dee Director"),
-        "officer": make_user("olu@city.gov", role="officer", department=None, name="Olu"),
-        "officer2": make_user("oma@city.gov", role="officer", department=None, name="Oma"),
-        "other": make_user("pat@city.gov", department="Housing", name="Pat Other"),
-    }
-
-
-def started(session, app, people, questionnaire, answers=None):
-    from equity_tool.assessments.versions import store_version
-
-    store_version(session, questionnaire)
-    assessment = assessments.start(
-        session, user=people["staff"], questionnaire=questionnaire,
-        request=assessments.StartRequest("Summer library hours", "program"))
-    assessment.answers = answers if answers is not None else complete_answers(questionnaire)
-    session.add(assessment)
-    session.commit()
-    return assessment
-
-
-def act(session, people, who, assessment, questionnaire, action, **kwargs):
-    return review.transition(session, user=people[who], assessment=assessment,
-                             questionnaire=questionnaire, action=action, **kwargs)
+def second_officer(make_user):
+    return make_user("oma@city.gov", role="officer", department=None, name="Oma")
 
 
 def events(session, assessment):
@@ -72,19 +26,19 @@ def events(session, assessment):
         .order_by(AssessmentEvent.id))]
 
 
-def test_the_round_trip_is_recorded_step_by_step(session, app, people, rapid):
-    a = started(session, app, people, rapid)
-    act(session, people, "staff", a, rapid, Action.SUBMIT)
-    act(session, people, "officer", a, rapid, Action.START_REVIEW)
+def test_the_round_trip_is_recorded_step_by_step(session, people, answered, act, rapid):
+    a = answered(people["staff"], rapid)
+    act(people["staff"], a, Action.SUBMIT)
+    act(people["officer"], a, Action.START_REVIEW)
     review.add_comment(session, user=people["officer"], assessment=a, questionnaire=rapid,
                        question_id="places", body="Name the council districts too.")
-    act(session, people, "officer", a, rapid, Action.RETURN, note="See my comment.")
+    act(people["officer"], a, Action.RETURN, note="See my comment.")
     a.answers = {**a.answers, "places": "Districts 3 and 5: Eastside and Riverbend."}
     session.add(a)
     session.commit()
-    act(session, people, "staff", a, rapid, Action.SUBMIT)
-    act(session, people, "officer", a, rapid, Action.START_REVIEW)
-    act(session, people, "officer", a, rapid, Action.APPROVE, conditions="Report in January.")
+    act(people["staff"], a, Action.SUBMIT)
+    act(people["officer"], a, Action.START_REVIEW)
+    act(people["officer"], a, Action.APPROVE, conditions="Report in January.")
     assert events(session, a) == [
         ("started", None, "draft"),
         ("submitted", "draft", "submitted"),
@@ -102,51 +56,50 @@ def test_the_round_trip_is_recorded_step_by_step(session, app, people, rapid):
     assert change.old.startswith("The Eastside, Riverbend")
 
 
-def test_a_questionnaire_with_sign_off_goes_to_the_director_first(session, app, people, full):
-    a = started(session, app, people, full)
-    assert act(session, people, "staff", a, full, Action.SUBMIT).state == "awaiting sign-off"
+def test_a_questionnaire_with_sign_off_goes_to_the_director_first(session, people, answered, act,
+                                                                   second_officer, full):
+    a = answered(people["staff"], full)
+    assert act(people["staff"], a, Action.SUBMIT).state == "awaiting sign-off"
     notified = session.exec(select(Notification)).all()
     assert [(n.user_id, n.subject) for n in notified] == [
         (people["director"].id, "“Summer library hours” is waiting for your sign-off")]
-    assert act(session, people, "director", a, full, Action.SIGN_OFF).state == "submitted"
+    assert act(people["director"], a, Action.SIGN_OFF).state == "submitted"
     officers = {n.user_id for n in session.exec(select(Notification)).all()
                 if "waiting for review" in n.subject}
-    assert officers == {people["officer"].id, people["officer2"].id}
+    assert officers == {people["officer"].id, second_officer.id}
 
 
-def test_submission_is_refused_while_answers_are_missing(session, app, people, rapid):
-    a = started(session, app, people, rapid, answers={"title": "Only a title"})
+def test_submission_is_refused_while_answers_are_missing(session, people, answered, act, rapid):
+    a = answered(people["staff"], rapid, answers={"title": "Only a title"})
     with pytest.raises(assessments.NotReady) as refused:
-        act(session, people, "staff", a, rapid, Action.SUBMIT)
+        act(people["staff"], a, Action.SUBMIT)
     assert ("decision_summary", "Enter an answer for “What is being decided, and what result "
             "should it bring for the community”") in refused.value.problems
     assert a.state == "draft" and session.exec(select(Submission)).all() == []
 
 
-def test_return_needs_a_comment_or_a_step_that_needs_changes(session, app, people, rapid):
-    a = started(session, app, people, rapid)
-    act(session, people, "staff", a, rapid, Action.SUBMIT)
-    act(session, people, "officer", a, rapid, Action.START_REVIEW)
+def test_return_needs_a_comment_or_a_step_that_needs_changes(session, people, answered, act,
+                                                            bring_to, rapid):
+    a = bring_to(answered(people["staff"], rapid), "in review")
     with pytest.raises(review.TransitionConflict, match="comment on at least one answer"):
-        act(session, people, "officer", a, rapid, Action.RETURN)
+        act(people["officer"], a, Action.RETURN)
     review.set_verdict(session, user=people["officer"], assessment=a, questionnaire=rapid,
                        section_id="people_places", verdict="needs changes")
-    assert act(session, people, "officer", a, rapid, Action.RETURN).state == "returned"
+    assert act(people["officer"], a, Action.RETURN).state == "returned"
     authors = {n.user_id for n in session.exec(select(Notification)).all()
                if "returned" in n.subject}
     assert authors == {people["staff"].id}
 
 
-def test_staff_reply_and_mark_a_comment_addressed(session, app, people, rapid):
-    a = started(session, app, people, rapid)
-    act(session, people, "staff", a, rapid, Action.SUBMIT)
-    act(session, people, "officer", a, rapid, Action.START_REVIEW)
+def test_staff_reply_and_mark_a_comment_addressed(session, people, answered, act, bring_to,
+                                                  rapid):
+    a = bring_to(answered(people["staff"], rapid), "in review")
     comment = review.add_comment(session, user=people["officer"], assessment=a,
                                  questionnaire=rapid, question_id="places", body="Which?")
     with pytest.raises(review.TransitionConflict):  # not returned yet
         review.reply(session, user=people["staff"], assessment=a, comment_id=comment.id,
                      body="Too early")
-    act(session, people, "officer", a, rapid, Action.RETURN)
+    act(people["officer"], a, Action.RETURN)
     review.reply(session, user=people["staff"], assessment=a, comment_id=comment.id,
                  body="Added the districts.", addressed=True)
     session.refresh(comment)
@@ -159,16 +112,16 @@ def test_staff_reply_and_mark_a_comment_addressed(session, app, people, rapid):
     assert type(other.value).__name__ == "NotFound"
 
 
-def test_two_officers_at_once_make_exactly_one_transition(app, people, rapid, session):
-    a = started(session, app, people, rapid)
-    act(session, people, "staff", a, rapid, Action.SUBMIT)
+def test_two_officers_at_once_make_exactly_one_transition(app, session, people, second_officer,
+                                                          answered, bring_to, rapid):
+    a = bring_to(answered(people["staff"], rapid), "submitted")
     barrier = threading.Barrier(2)
     results: list[str] = []
 
-    def open_review(who):
+    def open_review(officer):
         with Session(db.get_engine(app)) as own:
             mine = own.get(type(a), a.id)
-            user = own.get(type(people[who]), people[who].id)
+            user = own.get(type(officer), officer.id)
             barrier.wait()
             try:
                 review.transition(own, user=user, assessment=mine, questionnaire=rapid,
@@ -177,7 +130,8 @@ def test_two_officers_at_once_make_exactly_one_transition(app, people, rapid, se
             except review.TransitionConflict as refused:
                 results.append(str(refused))
 
-    threads = [threading.Thread(target=open_review, args=(w,)) for w in ("officer", "officer2")]
+    threads = [threading.Thread(target=open_review, args=(officer,))
+               for officer in (people["officer"], second_officer)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -190,17 +144,18 @@ def test_two_officers_at_once_make_exactly_one_transition(app, people, rapid, se
         ("started the review of", "submitted", "in review")]
 
 
-def test_a_repeated_decision_is_refused_and_changes_nothing(session, app, people, rapid):
-    a = started(session, app, people, rapid)
-    act(session, people, "staff", a, rapid, Action.SUBMIT)
+def test_a_repeated_decision_is_refused_and_changes_nothing(session, people, answered, act,
+                                                            rapid):
+    a = answered(people["staff"], rapid)
+    act(people["staff"], a, Action.SUBMIT)
     with pytest.raises(review.TransitionConflict, match="submitted, so it cannot be submitted"):
-        act(session, people, "staff", a, rapid, Action.SUBMIT)
+        act(people["staff"], a, Action.SUBMIT)
     assert [e[0] for e in events(session, a)].count("submitted") == 1
 
 
-def test_another_departments_staff_cannot_act(session, app, people, rapid):
-    a = started(session, app, people, rapid)
+def test_another_departments_staff_cannot_act(session, people, answered, act, rapid):
+    a = answered(people["staff"], rapid)
     with pytest.raises(Exception) as refused:
-        act(session, people, "other", a, rapid, Action.SUBMIT)
+        act(people["other"], a, Action.SUBMIT)
     assert type(refused.value).__name__ == "NotFound"
     assert a.state == "draft"

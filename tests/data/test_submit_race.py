@@ -5,26 +5,18 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from sqlmodel import Session, select
 
 from equity_tool.accounts import service as accounts
 from equity_tool.assessments import service as assessments
-from equity_tool.assessments.versions import store_version
 from equity_tool.core.exceptions import PermissionDenied
 from equity_tool.core.models import Assessment, Submission, User
-from equity_tool.demo import example_answers
-from equity_tool.questionnaire import evaluate, load_file
+from equity_tool.questionnaire import evaluate
 from equity_tool.review import service as review
 from equity_tool.review.workflow import Action
-from tests.conftest import ROOT
+from tests import factories
 
 TRIALS = 40
-
-
-@pytest.fixture(scope="module")
-def rapid():
-    return load_file(ROOT / "questionnaires" / "rapid-equity-check.yaml").questionnaire
 
 
 def a_required_answer(questionnaire, answers) -> str:
@@ -35,16 +27,12 @@ def a_required_answer(questionnaire, answers) -> str:
 
 def complete_draft(engine, questionnaire, n: int) -> tuple[int, int]:
     with Session(engine) as session:
-        if not accounts.find_user(session, email="ana@city.gov"):
-            store_version(session, questionnaire)
-            accounts.create_department(session, name="Transportation")
-            accounts.create_user(session, email="ana@city.gov", name="Ana", role="staff",
-                                 password="a long staff password", department_name="Transportation")
-        user = accounts.find_user(session, email="ana@city.gov")
-        assessment = assessments.start(session, user=user, questionnaire=questionnaire,
-                                       request=assessments.StartRequest(f"Race {n}", "policy"))
+        user = (accounts.find_user(session, email="ana@city.gov")
+                or factories.user(session, email="ana@city.gov", name="Ana"))
+        assessment = factories.start_assessment(session, author=user, questionnaire=questionnaire,
+                                                title=f"Race {n}", decision_kind="policy")
         assessments.save_answers(session, user=user, assessment=assessment, revision=0,
-                                 answers=example_answers(questionnaire), other_texts={})
+                                 answers=factories.example_answers(questionnaire), other_texts={})
         return user.id, assessment.id
 
 
@@ -83,7 +71,7 @@ def race(engine, questionnaire, user_id, assessment_id, cleared: str) -> list[st
 
 
 def test_submit_and_autosave_racing_are_never_both_acknowledged(engine, rapid):
-    cleared = a_required_answer(rapid, example_answers(rapid))
+    cleared = a_required_answer(rapid, factories.example_answers(rapid))
     outcomes = []
     for n in range(TRIALS):
         user_id, assessment_id = complete_draft(engine, rapid, n)

@@ -10,16 +10,14 @@ from markdown_it import MarkdownIt
 
 from equity_tool.publishing.export import export_assessment
 from equity_tool.questionnaire import TYPES, evaluate, is_unanswered
+from tests import factories
 from tests.export.conftest import (
     QUESTIONNAIRE_IDS,
     all_paragraphs,
     all_text,
     approve,
-    complete_answers,
     headings,
     open_docx,
-    questionnaire,
-    start,
 )
 
 MARKDOWN = MarkdownIt("js-default")
@@ -56,9 +54,10 @@ def expected_texts(q, question, raw, answers) -> list[str]:
 
 
 @pytest.mark.parametrize("qid", QUESTIONNAIRE_IDS)
-def test_every_answer_of_a_complete_assessment_is_in_the_document(session, people, qid):
-    q = questionnaire(qid)
-    a = approve(session, people, start(session, people, q), q)
+def test_every_answer_of_a_complete_assessment_is_in_the_document(session, people, answered,
+                                                                   qid):
+    q = factories.load_questionnaire(qid)
+    a = approve(session, people, answered(people["staff"], q))
     document = open_docx(export_assessment(session, a, q))
     paragraphs = all_paragraphs(document)
     text = all_text(document)
@@ -80,8 +79,8 @@ def test_every_answer_of_a_complete_assessment_is_in_the_document(session, peopl
     assert not [p for p in paragraphs if p.startswith(("- ", "* ", "**"))]
 
 
-def test_headings_follow_the_page_order_without_skipping_levels(session, people, full):
-    a = start(session, people, full)
+def test_headings_follow_the_page_order_without_skipping_levels(session, people, answered, full):
+    a = answered(people["staff"], full)
     found = headings(open_docx(export_assessment(session, a, full)))
     assert found[0] == ("Title", "Summer library hours")
     assert [t for s, t in found if s == "Heading 1"] == [
@@ -95,8 +94,8 @@ def test_headings_follow_the_page_order_without_skipping_levels(session, people,
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
-def test_tables_are_word_tables_whose_header_row_repeats(session, people, rapid):
-    a = start(session, people, rapid)
+def test_tables_are_word_tables_whose_header_row_repeats(session, people, answered, rapid):
+    a = answered(people["staff"], rapid)
     document = open_docx(export_assessment(session, a, rapid))
     by_header = {tuple(c.text for c in t.rows[0].cells): t for t in document.tables}
     matrix = by_header[("Group", "Benefit (0-3)", "Burden (0-3)",
@@ -110,10 +109,10 @@ def test_tables_are_word_tables_whose_header_row_repeats(session, people, rapid)
         assert all(row._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None for row in rest)
 
 
-def test_scores_level_and_flags_are_summarised(session, people, rapid):
-    answers = {**complete_answers(rapid), "worsens_disparity": "dont_know",
+def test_scores_level_and_flags_are_summarised(session, people, answered, rapid):
+    answers = {**factories.example_answers(rapid), "worsens_disparity": "dont_know",
                "unintended_consequences": [{"what": "Longer queues"}]}
-    a = start(session, people, rapid, answers)
+    a = answered(people["staff"], rapid, answers=answers)
     document = open_docx(export_assessment(session, a, rapid))
     scores = next(t for t in document.tables if t.rows[0].cells[0].text == "Score")
     assert [[c.text for c in r.cells] for r in scores.rows[1:]] == [
@@ -127,12 +126,12 @@ def test_scores_level_and_flags_are_summarised(session, people, rapid):
     assert "This decision needs the full racial equity impact assessment" in text
 
 
-def test_a_draft_is_marked_and_an_approved_assessment_is_not(session, people, rapid):
-    draft = start(session, people, rapid)
+def test_a_draft_is_marked_and_an_approved_assessment_is_not(session, people, answered, rapid):
+    draft = answered(people["staff"], rapid)
     document = open_docx(export_assessment(session, draft, rapid))
     assert document.paragraphs[0].text == "DRAFT"
     assert document.sections[0].header.paragraphs[0].text.startswith("Draft: not approved")
-    approved = approve(session, people, start(session, people, rapid, title="Other one"), rapid)
+    approved = approve(session, people, answered(people["staff"], rapid, title="Other one"))
     document = open_docx(export_assessment(session, approved, rapid))
     assert "DRAFT" not in all_paragraphs(document)
     assert "Draft" not in document.sections[0].header.paragraphs[0].text
@@ -141,8 +140,8 @@ def test_a_draft_is_marked_and_an_approved_assessment_is_not(session, people, ra
 
 
 def test_the_review_record_holds_decisions_comments_replies_and_conditions(
-        session, people, full):
-    a = approve(session, people, start(session, people, full), full)
+        session, people, answered, full):
+    a = approve(session, people, answered(people["staff"], full))
     document = open_docx(export_assessment(session, a, full))
     text = all_text(document)
     decisions = next(t for t in document.tables if t.rows[0].cells[0].text == "When")
@@ -172,13 +171,14 @@ HOSTILE = [
 ]
 
 
-def test_hostile_answers_appear_literally_and_the_file_opens(session, people, rapid):
-    answers = complete_answers(rapid)
+def test_hostile_answers_appear_literally_and_the_file_opens(session, people, answered, rapid):
+    answers = factories.example_answers(rapid)
     answers["title"] = " | ".join([*HOSTILE[:4], "{_{ %_}"])
     answers["decision_summary"] = "\n\n".join(HOSTILE)
     answers["places"] = "Line one\nLine two {{ 7*7 }}"
     answers["unintended_consequences"] = [{"what": "{{ 7*7 }} <w:tbl>", "who": "&amp;"}]
-    a = start(session, people, rapid, answers, title="{{ 7*7 }} & <b>bold</b> {_{ مرحبا")
+    a = answered(people["staff"], rapid, answers=answers,
+                 title="{{ 7*7 }} & <b>bold</b> {_{ مرحبا")
     document = open_docx(export_assessment(session, a, rapid))
     paragraphs = all_paragraphs(document)
     for hostile in HOSTILE:
@@ -195,14 +195,14 @@ def test_hostile_answers_appear_literally_and_the_file_opens(session, people, ra
     assert arabic.find(f"{qn('w:pPr')}/{qn('w:bidi')}") is not None
 
 
-def test_markdown_becomes_word_formatting(session, people, rapid):
-    answers = complete_answers(rapid)
+def test_markdown_becomes_word_formatting(session, people, answered, rapid):
+    answers = factories.example_answers(rapid)
     answers["decision_summary"] = (
         "First paragraph with **bold**, *italic* and a [link](https://example.org/a?b=1&c=2)."
         "\n\nSecond paragraph.\n\n- apples\n- pears\n\n1. one\n2. two\n\n3. three\n\n"
         "Text\n\n5. five\n6. six\n\n<script>alert(1)</script> [bad](javascript:alert(1))"
     )
-    a = start(session, people, rapid, answers)
+    a = answered(people["staff"], rapid, answers=answers)
     document = open_docx(export_assessment(session, a, rapid))
     paragraphs = document.paragraphs
     first = next(p for p in paragraphs if p.text.startswith("First paragraph"))
@@ -224,8 +224,8 @@ def test_markdown_becomes_word_formatting(session, people, rapid):
     assert "<script>alert(1)</script> [bad](javascript:alert(1))" in styles
 
 
-def test_spanish_assessment_is_in_spanish_and_says_so(session, people, rapid):
-    a = start(session, people, rapid, language="es")
+def test_spanish_assessment_is_in_spanish_and_says_so(session, people, answered, rapid):
+    a = answered(people["staff"], rapid, language="es")
     document = open_docx(export_assessment(session, a, rapid))
     text = all_text(document)
     assert "Negro o afroamericano" in text and "Respuestas" in text
@@ -237,19 +237,20 @@ def test_spanish_assessment_is_in_spanish_and_says_so(session, people, rapid):
     assert document.core_properties.title == "Summer library hours"
 
 
-def test_other_texts_follow_their_choice(session, people, rapid):
-    answers = {**complete_answers(rapid), "groups": ["black", "another_group"],
+def test_other_texts_follow_their_choice(session, people, answered, rapid):
+    answers = {**factories.example_answers(rapid), "groups": ["black", "another_group"],
                "benefits_burdens": [{"row": "black", "benefit": 1, "burden": 0},
                                     {"row": "another_group", "benefit": 1, "burden": 0}]}
-    a = start(session, people, rapid, answers, other_texts={"groups": "Cambodian elders"})
+    a = answered(people["staff"], rapid, answers=answers,
+                 other_texts={"groups": "Cambodian elders"})
     text = all_text(open_docx(export_assessment(session, a, rapid)))
     assert ("Black or African American; Another group (describe it): Cambodian elders"
             in text)
 
 
-def test_hidden_and_unanswered_questions(session, people, full):
-    answers = {k: v for k, v in complete_answers(full).items() if k != "team"}
-    a = start(session, people, full, answers)
+def test_hidden_and_unanswered_questions(session, people, answered, full):
+    answers = {k: v for k, v in factories.example_answers(full).items() if k != "team"}
+    a = answered(people["staff"], full, answers=answers)
     document = open_docx(export_assessment(session, a, full))
     paragraphs = all_paragraphs(document)
     team = paragraphs.index("Who else is on the assessment team?")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.export.conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_the_export_package_imports_no_web_framework():

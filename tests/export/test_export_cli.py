@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from equity_tool.publishing.export import pdf as pdf_module
-from tests.export.conftest import approve, need_program, open_docx, start
+from tests.export.conftest import approve, need_program, open_docx
 
 
-def test_list_shows_every_assessment_or_those_in_one_state(runner, session, people, rapid):
-    draft = start(session, people, rapid, title="Library hours")
-    approved = approve(session, people, start(session, people, rapid, title="Bus lanes"), rapid)
+def test_list_shows_every_assessment_or_those_in_one_state(runner, session, people, answered,
+                                                           rapid):
+    draft = answered(people["staff"], rapid, title="Library hours")
+    approved = approve(session, people, answered(people["staff"], rapid, title="Bus lanes"))
     result = runner.invoke(args=["assessments", "list"])
     assert result.exit_code == 0
     assert result.output == (f"{draft.id}\tdraft\tTransportation\tLibrary hours\n"
@@ -20,8 +21,8 @@ def test_list_shows_every_assessment_or_those_in_one_state(runner, session, peop
     assert result.exit_code == 2 and "'lost' is not one of" in result.output
 
 
-def test_export_writes_a_word_document(runner, session, people, rapid, tmp_path):
-    a = start(session, people, rapid)
+def test_export_writes_a_word_document(runner, session, people, answered, rapid, tmp_path):
+    a = answered(people["staff"], rapid)
     out = tmp_path / "library.docx"
     result = runner.invoke(args=["export", str(a.id), str(out)])
     assert result.exit_code == 0, result.output
@@ -29,8 +30,9 @@ def test_export_writes_a_word_document(runner, session, people, rapid, tmp_path)
     assert open_docx(out.read_bytes()).core_properties.title == "Summer library hours"
 
 
-def test_export_errors_are_clear(runner, session, people, rapid, tmp_path, monkeypatch):
-    a = start(session, people, rapid)
+def test_export_errors_are_clear(runner, session, people, answered, rapid, tmp_path,
+                                 monkeypatch):
+    a = answered(people["staff"], rapid)
     result = runner.invoke(args=["export", str(a.id), str(tmp_path / "out.odt")])
     assert result.exit_code == 2 and "Name the output file .docx or .pdf" in result.output
     for missing in ("999", "99999999999"):
@@ -43,9 +45,9 @@ def test_export_errors_are_clear(runner, session, people, rapid, tmp_path, monke
     assert not list(tmp_path.glob("out.*"))
 
 
-def test_export_writes_a_pdf(runner, session, people, rapid, tmp_path):
+def test_export_writes_a_pdf(runner, session, people, answered, rapid, tmp_path):
     need_program("soffice")
-    a = start(session, people, rapid)
+    a = answered(people["staff"], rapid)
     out = tmp_path / "library.pdf"
     result = runner.invoke(args=["export", str(a.id), str(out)])
     assert result.exit_code == 0, result.output

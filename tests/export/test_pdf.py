@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from equity_tool.publishing.export import ExportError, docx_to_pdf, pdf_available, render_docx
-from tests.export.conftest import need_program, questionnaire
+from tests import factories
+from tests.export.conftest import need_program
 from tests.export.test_templates import context_of
 
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory) -> Path:
     need_program("soffice", "pdftotext", "pdftoppm")
-    q = questionnaire("racial-equity-impact-assessment")
+    q = factories.load_questionnaire(factories.FULL)
     context = context_of(q, title="Eastside pool & swim lessons — مسبح")
     path = tmp_path_factory.mktemp("pdf") / "assessment.pdf"
     path.write_bytes(docx_to_pdf(render_docx(context)))

@@ -23,7 +23,8 @@ from equity_tool.publishing.export import (
 )
 from equity_tool.publishing.export.context import clean
 from equity_tool.questionnaire import evaluate
-from tests.export.conftest import all_paragraphs, complete_answers, open_docx, start
+from tests import factories
+from tests.export.conftest import all_paragraphs, open_docx
 
 
 def template(path: Path, *paragraphs: str) -> Path:
@@ -38,7 +39,8 @@ def template(path: Path, *paragraphs: str) -> Path:
 def context_of(q, **changes):
     assessment = SimpleNamespace(
         id=7, title="Summer library hours", language="en", state="approved",
-        answers=complete_answers(q), other_texts={}, submitted_at=datetime(2026, 3, 2, tzinfo=UTC),
+        answers=factories.example_answers(q), other_texts={},
+        submitted_at=datetime(2026, 3, 2, tzinfo=UTC),
         approved_at=datetime(2026, 3, 4, 15, 30, tzinfo=UTC), conditions=None)
     for key, value in changes.items():
         setattr(assessment, key, value)
@@ -57,9 +59,9 @@ SMALL = (
 )
 
 
-def test_a_questionnaires_own_template_is_used(session, people, rapid, tmp_path):
+def test_a_questionnaires_own_template_is_used(session, people, answered, rapid, tmp_path):
     own = dataclasses.replace(rapid, export_template=str(template(tmp_path / "own.docx", *SMALL)))
-    a = start(session, people, own)
+    a = answered(people["staff"], own)
     paragraphs = all_paragraphs(open_docx(export_assessment(session, a, own)))
     assert paragraphs[0].startswith("Summer library hours (Transportation), approved ")
     assert "Estimated cost: 85,000 USD" in paragraphs
@@ -141,7 +143,7 @@ def test_a_zip_that_is_not_a_docx_and_a_missing_file_are_refused(rapid, tmp_path
 def test_text_a_document_cannot_hold_is_dropped(rapid):
     assert clean("a\x00b\x07c\x0bd\x0ce\r\nf\rg\tüñ😀") == "abcde\nf\ng\tüñ😀"
     context = context_of(rapid, title="Bell\x07 and NUL\x00", answers={
-        **complete_answers(rapid), "decision_summary": "Form\x0cfeed and \x1b escape"})
+        **factories.example_answers(rapid), "decision_summary": "Form\x0cfeed and \x1b escape"})
     document = Document(io.BytesIO(render_docx(context)))
     assert document.core_properties.title == "Bell and NUL"
     assert "Formfeed and  escape" in [p.text for p in document.paragraphs]

@@ -42,6 +42,7 @@ def signed_in(client, login, demo_users):
     return client
 
 
+@pytest.mark.both_databases
 def test_a_made_up_id_is_page_not_found(signed_in, session):
     libraries = Department(name="Libraries")
     session.add(libraries)

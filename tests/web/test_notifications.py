@@ -14,10 +14,8 @@ from sqlmodel import select
 
 from equity_tool.core.models import Notification
 from equity_tool.notifications.service import NOT_DELIVERED
-from equity_tool.review.workflow import Action
 from tests.conftest import squash
 from tests.local_servers import free_port
-from tests.web.review_setup import act, make_people, submitted
 
 
 class Inbox:
@@ -43,49 +41,45 @@ def inbox(app):
     controller.stop()
 
 
-@pytest.fixture
-def people(make_user):
-    return make_people(make_user)
-
-
 def listed(page) -> list[str]:
     return [squash(h.text_content()) for h in page.all("//ul[@id='notifications']//h2")]
 
 
-def test_the_list_shows_newest_first_and_opening_it_marks_all_read(app, session, people,
-                                                                   client, login):
-    assessment = submitted(app, session, people["staff"])
-    act(app, session, people["officer"], assessment, Action.START_REVIEW)
-    act(app, session, people["officer"], assessment, Action.APPROVE)
+def test_the_list_shows_newest_first_and_opening_it_marks_all_read(people, client, login,
+                                                                   answered, bring_to):
+    bring_to(answered(people["staff"]), "approved")
     login(client, "olu@city.gov")
     assert listed(client.get_page("/notifications")) == [
-        "New “Library hours” is waiting for review"]
+        "New “Summer library hours” is waiting for review"]
 
     login(client, "ana@city.gov")
     page = client.get_page("/notifications")
-    assert listed(page) == ["New “Library hours” was approved"]
-    assert "Olu Officer approved “Library hours” (Rapid equity check)." in page.text()
+    assert listed(page) == ["New “Summer library hours” was approved"]
+    assert "Olu Officer approved “Summer library hours” (Rapid equity check)." in page.text()
     assert "Email" not in page.text()  # no mail server configured: nothing to say about email
-    assert listed(client.get_page("/notifications")) == ["“Library hours” was approved"]
+    assert listed(client.get_page("/notifications")) == ["“Summer library hours” was approved"]
 
 
-def test_every_page_can_show_the_unread_count(app, session, people):
-    submitted(app, session, people["staff"], title="First")
-    submitted(app, session, people["staff"], title="Second")
+@pytest.mark.both_databases
+def test_every_page_can_show_the_unread_count(app, people, answered, bring_to):
+    bring_to(answered(people["staff"], title="First"), "submitted")
+    bring_to(answered(people["staff"], title="Second"), "submitted")
     with app.test_request_context():
         assert render_template_string("{{ unread_notifications() }}") == "None"
         login_user(people["officer"])
         assert render_template_string("{{ unread_notifications() }}") == "2"
 
 
-def test_mail_goes_out_on_submission_and_its_status_is_shown(app, session, people, client,
-                                                             login, inbox):
-    submitted(app, session, people["staff"])
+def test_mail_goes_out_on_submission_and_its_status_is_shown(session, people, client, login,
+                                                             inbox, answered, bring_to, runner):
+    bring_to(answered(people["staff"]), "submitted")
+    assert inbox.messages == []  # the request only queued it: the worker sends it
+    assert runner.invoke(args=["notifications", "worker", "--once"]).exit_code == 0
     [message] = inbox.messages
     assert (message["To"], message["Subject"]) == ("olu@city.gov",
-                                                  "“Library hours” is waiting for review")
+                                                  "“Summer library hours” is waiting for review")
     assert message.get_content().strip() == (
-        "Ana Staff submitted “Library hours” (Rapid equity check).")
+        "Ana Staff submitted “Summer library hours” (Rapid equity check).")
     login(client, "olu@city.gov")
     assert "Email sent" in client.get_page("/notifications").text()
 
@@ -96,11 +90,14 @@ def test_mail_goes_out_on_submission_and_its_status_is_shown(app, session, peopl
     assert "Email not delivered" in client.get_page("/notifications").text()
 
 
-def test_the_send_command_retries_what_is_due(app, session, people, runner, inbox):
+def test_the_send_command_retries_what_is_due(app, session, people, runner, inbox, answered,
+                                              bring_to):
     port = app.config["SMTP_PORT"]
     app.config["SMTP_PORT"] = free_port()  # nothing listens there: the first try fails
-    submitted(app, session, people["staff"])
+    bring_to(answered(people["staff"]), "submitted")
+    assert runner.invoke(args=["notifications", "send"]).exit_code == 0
     notification = session.exec(select(Notification)).one()
+    session.refresh(notification)
     assert (notification.email_status, notification.email_attempts) == ("pending", 1)
     notification.email_next_try = notification.at  # due again now
     session.add(notification)

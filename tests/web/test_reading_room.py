@@ -1,6 +1,6 @@
 """The reading room and document downloads, as councillors and department staff use them.
 
-Each test runs on SQLite and on PostgreSQL (the `database_url` fixture).
+The tests marked `both_databases` run on PostgreSQL too (see tests/web/conftest.py).
 """
 
 from __future__ import annotations
@@ -16,45 +16,38 @@ from equity_tool.core.models import AssessmentState
 from equity_tool.publishing.export import pdf
 from equity_tool.review import service as review
 from equity_tool.review.workflow import Action
+from tests import factories
 from tests.conftest import squash
 from tests.export.conftest import need_program
-from tests.web.review_setup import FULL, act, answered, make_people, questionnaire, submitted
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 THIS_YEAR = datetime.now(UTC).year
 
 
 @pytest.fixture
-def people(make_user):
-    return make_people(make_user)
-
-
-@pytest.fixture
-def shelf(app, session, people):
+def shelf(session, people, answered, act, bring_to, rapid, full):
     """Three approved assessments (one through the real review, two approved by hand in
     earlier years), one draft and one returned: title -> assessment."""
-    library = submitted(app, session, people["staff"], title="Lighthouse branch evenings")
-    act(app, session, people["officer"], library, Action.START_REVIEW)
-    comment(app, session, people["officer"], library, "Name the **branches**, please.")
-    act(app, session, people["officer"], library, Action.APPROVE,
+    library = bring_to(answered(people["staff"], title="Lighthouse branch evenings"),
+                       "in review")
+    comment(session, people["officer"], library, "Name the **branches**, please.")
+    act(people["officer"], library, Action.APPROVE,
         conditions="Report the first summer's results to council in October.")
-    recycling = answered(app, session, people["other"], title="Closing the recycling drop-off",
-                         answers_file="escalates")
+    recycling = answered(people["other"], title="Closing the recycling drop-off",
+                         answers=factories.example_answers(rapid, example="escalates"))
     approve_by_hand(session, recycling, datetime(2025, 6, 1, 12, tzinfo=UTC))
-    pools = answered(app, session, people["staff"], title="Pool opening hours",
-                     questionnaire_id=FULL)
+    pools = answered(people["staff"], full, title="Pool opening hours")
     approve_by_hand(session, pools, datetime(2024, 3, 1, 12, tzinfo=UTC))
-    draft = answered(app, session, people["staff"], title="Zebra crossing study")
-    returned = submitted(app, session, people["staff"], title="Quokka habitat plan")
-    act(app, session, people["officer"], returned, Action.START_REVIEW)
-    comment(app, session, people["officer"], returned, "Which districts?")
-    act(app, session, people["officer"], returned, Action.RETURN, note="Say more.")
+    draft = answered(people["staff"], title="Zebra crossing study")
+    returned = bring_to(answered(people["staff"], title="Quokka habitat plan"), "in review")
+    comment(session, people["officer"], returned, "Which districts?")
+    act(people["officer"], returned, Action.RETURN, note="Say more.")
     return {a.title: a for a in (library, recycling, pools, draft, returned)}
 
 
-def comment(app, session, officer, assessment, body: str) -> None:
+def comment(session, officer, assessment, body: str) -> None:
     review.add_comment(session, user=officer, assessment=assessment,
-                       questionnaire=questionnaire(app, assessment.questionnaire_id),
+                       questionnaire=factories.load_questionnaire(assessment.questionnaire_id),
                        question_id="places", body=body)
 
 
@@ -122,6 +115,7 @@ def test_the_search_never_finds_drafts_or_returned_assessments(shelf, councillor
         assert titles(page) == []
 
 
+@pytest.mark.both_databases
 def test_filters_by_department_year_and_impact_level(shelf, councillor):
     page = councillor.get_page("/reading-room")
     housing = page.one("//select[@name='department']/option[.='Housing']").get("value")

@@ -1,34 +1,23 @@
 """The equity officer's review and the department's answer to it, as people use them.
 
-Each test runs on SQLite and on PostgreSQL (the `database_url` fixture).
+The tests marked `both_databases` run on PostgreSQL too (see tests/web/conftest.py).
 """
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from equity_tool.core.models import Assessment
+import pytest
+from sqlmodel import select
+
+from equity_tool.core.models import Assessment, AssessmentEvent, utcnow
 from equity_tool.review.workflow import Action
+from tests import factories
 from tests.conftest import squash
-from tests.web.review_setup import (
-    FULL,
-    act,
-    answered,
-    events,
-    make_people,
-    state,
-    submitted,
-    waited,
-)
 
 RETURN = "//form[@id='transition-return']"
 APPROVE = "//form[@id='transition-approve']"
 REOPEN = "//form[@id='transition-reopen']"
-
-
-@pytest.fixture
-def people(make_user):
-    return make_people(make_user)
 
 
 @pytest.fixture
@@ -41,12 +30,42 @@ def review_url(assessment) -> str:
     return f"/assessments/{assessment.id}/review"
 
 
+START = "//form[@id='start-review']"
+
+
+def start_review(client, assessment):
+    """Open the review page, press "Start the review", and return the page it leads to."""
+    response = client.submit(client.get_page(review_url(assessment)), {}, form=START)
+    assert response.status == 302, response.error_summary
+    return client.get_page(review_url(assessment))
+
+
 def queue_titles(page) -> list[str]:
     return [squash(a.text_content()) for a in page.all("//table[@id='queue']/tbody/tr/td[1]/a")]
 
 
 def comment(client, page, question_id: str, body: str):
     return client.submit(page, {"body": body}, form=f"//form[@id='comment-form-{question_id}']")
+
+
+def waited(session, assessment: Assessment, days: int) -> None:
+    """Pretend it was submitted `days` days ago."""
+    assessment.submitted_at = utcnow() - timedelta(days=days, hours=1)
+    session.add(assessment)
+    session.commit()
+
+
+def events(session, assessment_id: int, action: str | None = None) -> list[AssessmentEvent]:
+    session.expire_all()
+    query = select(AssessmentEvent).where(AssessmentEvent.assessment_id == assessment_id)
+    if action:
+        query = query.where(AssessmentEvent.action == action)
+    return list(session.exec(query).all())
+
+
+def state(session, assessment_id: int) -> str:
+    session.expire_all()
+    return session.get(Assessment, assessment_id).state
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -60,22 +79,23 @@ def test_only_the_officer_opens_the_queue(client, people, login):
     assert client.get_page("/review").h1 == "Review queue"
 
 
+@pytest.mark.both_databases
 def test_the_queue_lists_the_longest_waiting_first_with_counts_and_filters(
-        app, session, people, officer, make_user):
-    oldest = submitted(app, session, people["staff"], title="Oldest rapid check")
+        session, people, officer, make_user, answered, act, bring_to, rapid, full):
+    oldest = bring_to(answered(people["staff"], title="Oldest rapid check"), "submitted")
     # The full assessment asks the department's director to sign off before the officer sees it.
-    middle = submitted(app, session, people["other"], title="Housing full assessment",
-                       questionnaire_id=FULL)
-    act(app, session, make_user("hal@city.gov", role="director", department="Housing"), middle,
+    middle = answered(people["other"], full, title="Housing full assessment")
+    act(people["other"], middle, Action.SUBMIT)
+    act(make_user("hal@city.gov", role="director", department="Housing"), middle,
         Action.SIGN_OFF)
-    newest = answered(app, session, people["staff"], title="Newest, serious concern",
-                      answers_file="escalates")  # incomplete, so put in the queue by hand
-    newest.state = "submitted"
-    answered(app, session, people["staff"], title="Still a draft")
+    newest = answered(people["staff"], title="Newest, serious concern",
+                      answers=factories.example_answers(rapid, example="escalates"))
+    newest.state = "submitted"  # incomplete, so put in the queue by hand
+    answered(people["staff"], title="Still a draft")
     waited(session, oldest, 20)
     waited(session, middle, 10)
     waited(session, newest, 1)
-    act(app, session, people["officer"], oldest, Action.START_REVIEW)
+    act(people["officer"], oldest, Action.START_REVIEW)
 
     page = officer.get_page("/review")
     assert queue_titles(page) == ["Oldest rapid check", "Housing full assessment",
@@ -109,23 +129,33 @@ def test_the_queue_lists_the_longest_waiting_first_with_counts_and_filters(
 
 @pytest.mark.parametrize("query", ["department=banana", "department=99999", "level=%3Cb%3E",
                                    "state=approved", "waiting=3", "questionnaire=nope"])
-def test_a_bad_filter_says_what_is_wrong_and_still_shows_the_queue(app, session, people, officer,
-                                                                   query):
-    submitted(app, session, people["staff"])
+def test_a_bad_filter_says_what_is_wrong_and_still_shows_the_queue(people, officer, answered,
+                                                                   bring_to, query):
+    bring_to(answered(people["staff"]), "submitted")
     page = officer.get_page(f"/review?{query}", status=400)
     assert len(page.error_summary) == 1 and "from the list" in page.error_summary[0]
-    assert queue_titles(page) == ["Library hours"]
+    assert queue_titles(page) == ["Summer library hours"]
 
 
 # --- the review page ----------------------------------------------------------------------
 
 
-def test_opening_a_submitted_assessment_starts_its_review_once(app, session, people, officer):
-    assessment = submitted(app, session, people["staff"])
+def test_opening_changes_nothing_and_start_the_review_starts_it_once(session, people, officer,
+                                                                     answered, bring_to):
+    assessment = bring_to(answered(people["staff"]), "submitted")
     page = officer.get_page(review_url(assessment))
-    assert page.h1 == "Review: Library hours"
+    assert page.h1 == "Review: Summer library hours"
+    assert "Submitted" in page.text("//main/p[1]")
+    assert state(session, assessment.id) == "submitted"  # a GET (a link, a prefetch) is harmless
+    assert page.all(f"{RETURN}//button") == []  # nothing to decide before the review starts
+    started = officer.submit(page, {}, form=START)
+    assert started.status == 302 and started.location.endswith(review_url(assessment))
+    opened = page
+    page = officer.get_page(review_url(assessment))
     assert "In review" in page.text("//main/p[1]")
-    officer.get_page(review_url(assessment))  # opened again, or by a second officer
+    assert "You started the review of “Summer library hours”." in page.text()
+    again = officer.submit(opened, {}, form=START)  # pressed twice, or by a second officer
+    assert again.status == 409  # and nothing more happens
     assert state(session, assessment.id) == "in review"
     assert len(events(session, assessment.id, "started the review of")) == 1
     answer = page.text("//div[@id='q-decision_summary']")
@@ -136,9 +166,10 @@ def test_opening_a_submitted_assessment_starts_its_review_once(app, session, peo
     assert page.all(f"{RETURN}//button") and page.all(f"{APPROVE}//button")
 
 
+@pytest.mark.both_databases
 def test_the_review_page_is_the_officers_and_unknown_ids_are_not_found(
-        app, session, people, client, login):
-    assessment = submitted(app, session, people["staff"])
+        session, people, client, login, answered, bring_to):
+    assessment = bring_to(answered(people["staff"]), "submitted")
     login(client, "ana@city.gov")
     assert client.get(review_url(assessment)).status_code == 403
     login(client, "olu@city.gov")
@@ -147,8 +178,9 @@ def test_the_review_page_is_the_officers_and_unknown_ids_are_not_found(
     assert state(session, assessment.id) == "submitted"  # nobody opened it for review
 
 
-def test_returning_needs_a_comment_or_a_step_that_needs_changes(app, session, people, officer):
-    assessment = submitted(app, session, people["staff"])
+def test_returning_needs_a_comment_or_a_step_that_needs_changes(session, people, officer,
+                                                                answered, bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     page = officer.get_page(review_url(assessment))
     response = officer.submit(page, {"note": "Please look again."}, form=RETURN)
     assert response.status == 409
@@ -168,8 +200,9 @@ def test_returning_needs_a_comment_or_a_step_that_needs_changes(app, session, pe
     assert state(session, assessment.id) == "returned"
 
 
-def test_an_empty_comment_is_refused_with_a_link_to_its_field(app, session, people, officer):
-    assessment = submitted(app, session, people["staff"])
+def test_an_empty_comment_is_refused_with_a_link_to_its_field(people, officer, answered,
+                                                              bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     page = officer.get_page(review_url(assessment))
     response = comment(officer, page, "places", "   ")
     assert response.status == 409
@@ -180,10 +213,12 @@ def test_an_empty_comment_is_refused_with_a_link_to_its_field(app, session, peop
 # --- the round trip -----------------------------------------------------------------------
 
 
-def test_comment_return_reply_resubmit_and_approve(app, session, people, client, login):
-    assessment = submitted(app, session, people["staff"])
+@pytest.mark.both_databases
+def test_comment_return_reply_resubmit_and_approve(session, people, client, login, answered,
+                                                   bring_to):
+    assessment = bring_to(answered(people["staff"]), "submitted")
     login(client, "olu@city.gov")
-    page = client.get_page(review_url(assessment))
+    page = start_review(client, assessment)
     assert comment(client, page, "estimated_cost", "Where does the $85,000 come from?"
                    ).location.endswith("#q-estimated_cost")
     page = client.get_page(review_url(assessment))
@@ -218,7 +253,7 @@ def test_comment_return_reply_resubmit_and_approve(app, session, people, client,
 
     # The officer sees what changed, answer by answer, and that the comment was addressed.
     login(client, "olu@city.gov")
-    page = client.get_page(review_url(assessment))
+    page = start_review(client, assessment)
     changes = [[squash(cell.text_content()) for cell in row.xpath("th|td")]
                for row in page.all("//section[@id='changes']//tbody/tr")]
     assert changes == [["Estimated cost", "85,000 USD", "90,000 USD"]]
@@ -240,8 +275,9 @@ def test_comment_return_reply_resubmit_and_approve(app, session, people, client,
 # --- stale, repeated and forged decisions -------------------------------------------------
 
 
-def test_a_double_click_leaves_exactly_one_transition(app, session, people, officer):
-    assessment = submitted(app, session, people["staff"])
+def test_a_double_click_leaves_exactly_one_transition(session, people, officer, answered,
+                                                      bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     page = officer.get_page(review_url(assessment))
     comment(officer, page, "places", "Name the streets.")
     page = officer.get_page(review_url(assessment))
@@ -254,8 +290,8 @@ def test_a_double_click_leaves_exactly_one_transition(app, session, people, offi
 
 
 def test_two_officers_approving_at_once_leave_one_approval(app, session, people, officer,
-                                                           make_user, login):
-    assessment = submitted(app, session, people["staff"])
+                                                           make_user, login, answered, bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     page = officer.get_page(review_url(assessment))
     make_user("ola@city.gov", role="officer", department=None, name="Ola Officer")
     other = app.test_client()
@@ -268,10 +304,9 @@ def test_two_officers_approving_at_once_leave_one_approval(app, session, people,
     assert len(events(session, assessment.id, "approved")) == 1
 
 
-def test_reopening_an_approved_assessment_needs_a_reason(app, session, people, officer):
-    assessment = submitted(app, session, people["staff"])
-    act(app, session, people["officer"], assessment, Action.START_REVIEW)
-    act(app, session, people["officer"], assessment, Action.APPROVE)
+def test_reopening_an_approved_assessment_needs_a_reason(session, people, officer, answered,
+                                                         bring_to):
+    assessment = bring_to(answered(people["staff"]), "approved")
     page = officer.get_page(review_url(assessment))
     response = officer.submit(page, {"note": "  "}, form=REOPEN)
     assert response.status == 409
@@ -284,10 +319,9 @@ def test_reopening_an_approved_assessment_needs_a_reason(app, session, people, o
     assert reopened.note == "The council asked about the cost."
 
 
-def test_another_departments_staff_cannot_post_for_an_assessment(app, session, people, client,
-                                                                  login):
-    assessment = submitted(app, session, people["staff"])
-    act(app, session, people["officer"], assessment, Action.START_REVIEW)
+def test_another_departments_staff_cannot_post_for_an_assessment(session, people, client,
+                                                                  login, answered, bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     login(client, "olu@city.gov")
     comment(client, client.get_page(review_url(assessment)), "places", "Name the streets.")
     client.submit(client.get_page(review_url(assessment)), {}, form=RETURN)
@@ -312,8 +346,9 @@ def test_another_departments_staff_cannot_post_for_an_assessment(app, session, p
     assert events(session, assessment.id, "withdrew") == []
 
 
-def test_a_forged_action_or_state_is_a_bad_request(app, session, people, officer):
-    assessment = submitted(app, session, people["staff"])
+def test_a_forged_action_or_state_is_a_bad_request(session, people, officer, answered,
+                                                    bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     page = officer.get_page(review_url(assessment))
     for data in ({"action": "explode"}, {"expected_state": "sideways"}, {"action": "submit"}):
         assert officer.submit(page, data, form=APPROVE).status == 400
@@ -323,13 +358,11 @@ def test_a_forged_action_or_state_is_a_bad_request(app, session, people, officer
 # --- who sees what ------------------------------------------------------------------------
 
 
-def test_councillors_see_approved_assessments_only_and_read_only(app, session, people, client,
-                                                                 login):
-    in_review = submitted(app, session, people["staff"], title="Still in review")
-    act(app, session, people["officer"], in_review, Action.START_REVIEW)
-    approved = submitted(app, session, people["staff"], title="Approved already")
-    act(app, session, people["officer"], approved, Action.START_REVIEW)
-    act(app, session, people["officer"], approved, Action.APPROVE, conditions="Report yearly.")
+def test_councillors_see_approved_assessments_only_and_read_only(session, people, client,
+                                                                 login, answered, bring_to):
+    in_review = bring_to(answered(people["staff"], title="Still in review"), "in review")
+    approved = bring_to(answered(people["staff"], title="Approved already"), "approved",
+                        conditions="Report yearly.")
     login(client, "cam@city.gov")
     assert client.get(f"/assessments/{in_review.id}").status_code == 404
     assert client.get(f"/assessments/{in_review.id}/history").status_code == 404
@@ -346,9 +379,10 @@ def test_councillors_see_approved_assessments_only_and_read_only(app, session, p
     assert state(session, approved.id) == "approved"
 
 
-def test_the_director_signs_off_or_sends_back_from_the_check_page(app, session, people, client,
-                                                                  login):
-    assessment = submitted(app, session, people["staff"], questionnaire_id=FULL)
+def test_the_director_signs_off_or_sends_back_from_the_check_page(session, people, client,
+                                                                  login, answered, bring_to,
+                                                                  full):
+    assessment = bring_to(answered(people["staff"], full), "awaiting sign-off")
     assert state(session, assessment.id) == "awaiting sign-off"
     login(client, "ana@city.gov")
     forms = client.get_page(f"/assessments/{assessment.id}").all(
@@ -366,11 +400,11 @@ def test_the_director_signs_off_or_sends_back_from_the_check_page(app, session, 
     assert response.status == 302 and response.location.endswith(f"/assessments/{assessment.id}")
     assert state(session, assessment.id) == "submitted"
     page = client.get_page(response.location)
-    assert "You signed off “Library hours”." in page.text()
+    assert "You signed off “Summer library hours”." in page.text()
 
 
-def test_staff_withdraw_with_a_reason(app, session, people, client, login):
-    assessment = submitted(app, session, people["staff"])
+def test_staff_withdraw_with_a_reason(session, people, client, login, answered, bring_to):
+    assessment = bring_to(answered(people["staff"]), "submitted")
     login(client, "ana@city.gov")
     page = client.get_page(f"/assessments/{assessment.id}")
     form = "//form[@id='transition-withdraw']"
@@ -382,17 +416,17 @@ def test_staff_withdraw_with_a_reason(app, session, people, client, login):
 # --- history ------------------------------------------------------------------------------
 
 
-def test_the_history_lists_transitions_and_answer_changes_newest_first(app, session, people,
-                                                                       client, login):
+def test_the_history_lists_transitions_and_answer_changes_newest_first(people, client, login,
+                                                                       answered, act):
     login(client, "ana@city.gov")
-    assessment = answered(app, session, people["staff"])
+    assessment = answered(people["staff"])
     step = client.get_page(f"/assessments/{assessment.id}/sections/decision")
     client.submit(step, {"estimated_cost": "90000", "action": "save"},
                   form="//form[@id='section-form']")
-    act(app, session, people["staff"], assessment, Action.SUBMIT)
-    act(app, session, people["officer"], assessment, Action.START_REVIEW)
-    act(app, session, people["officer"], assessment, Action.APPROVE)
-    act(app, session, people["officer"], assessment, Action.REOPEN, note="A second look.")
+    act(people["staff"], assessment, Action.SUBMIT)
+    act(people["officer"], assessment, Action.START_REVIEW)
+    act(people["officer"], assessment, Action.APPROVE)
+    act(people["officer"], assessment, Action.REOPEN, note="A second look.")
 
     page = client.get_page(f"/assessments/{assessment.id}/history")
     rows = [[squash(td.text_content()) for td in tr.xpath("td")][1:]
@@ -407,8 +441,8 @@ def test_the_history_lists_transitions_and_answer_changes_newest_first(app, sess
     ]
 
 
-def test_a_verdict_without_a_choice_says_what_to_do(app, session, people, officer):
-    assessment = submitted(app, session, people["staff"])
+def test_a_verdict_without_a_choice_says_what_to_do(people, officer, answered, bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     page = officer.get_page(review_url(assessment))
     response = officer.submit(page, {}, form="//form[@id='verdict-form-decision']")
     assert response.status == 422
@@ -416,8 +450,9 @@ def test_a_verdict_without_a_choice_says_what_to_do(app, session, people, office
     assert response.all("//input[@id='verdict-decision-1']")
 
 
-def test_the_new_pages_have_unique_ids_and_labelled_fields(app, session, people, client, login):
-    assessment = submitted(app, session, people["staff"])
+def test_the_new_pages_have_unique_ids_and_labelled_fields(people, client, login, answered,
+                                                           bring_to):
+    assessment = bring_to(answered(people["staff"]), "in review")
     login(client, "olu@city.gov")
     comment(client, client.get_page(review_url(assessment)), "places", "Name the streets.")
     client.submit(client.get_page(review_url(assessment)), {}, form=RETURN)

@@ -1,6 +1,6 @@
 """The wizard as a person uses it without JavaScript: start, steps, check answers, submit.
 
-Each test runs on SQLite and on PostgreSQL (the `database_url` fixture).
+The tests marked `both_databases` run on PostgreSQL too (see tests/web/conftest.py).
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ STEP_ONE = {
 
 
 @pytest.fixture
-def staff(client, make_user, login):
-    make_user("ana@city.gov", name="Ana Staff")
-    login(client, "ana@city.gov")
+def staff(client, people, login):
+    login(client, people["staff"].email)
     return client
 
 
@@ -73,9 +72,8 @@ def test_starting_without_a_title_shows_the_problem_and_creates_nothing(staff, s
     assert session.exec(select(Assessment)).all() == []
 
 
-def test_only_staff_start_assessments(client, make_user, login):
-    make_user("olu@city.gov", role="officer", department=None)
-    login(client, "olu@city.gov")
+def test_only_staff_start_assessments(client, people, login):
+    login(client, people["officer"].email)
     page = client.get_page(RAPID)
     assert "Start assessment" not in page.text()
     token = page.all("//input[@name='csrf_token']")[0].get("value")
@@ -118,6 +116,7 @@ def test_an_invalid_answer_is_kept_on_screen_with_what_to_enter(staff, session):
     assert session.get(Assessment, assessment_id).answers["estimated_cost"] == "lots"
 
 
+@pytest.mark.both_databases
 def test_save_and_continue_goes_to_the_next_step_and_updates_the_task_list(staff, session):
     assessment_id = start(staff)
     response = save_step(staff, assessment_id, "decision", STEP_ONE)
@@ -142,6 +141,7 @@ def test_save_and_return_goes_to_the_task_list(staff):
     assert page.by_class("task-list__status")[0].text_content() == "In progress"
 
 
+@pytest.mark.both_databases
 def test_a_stale_save_is_refused_and_keeps_what_was_typed(staff, session):
     assessment_id = start(staff)
     first_tab = staff.get_page(step_url(assessment_id, "decision"))
@@ -185,14 +185,14 @@ def test_a_post_without_the_csrf_token_changes_nothing(staff, session, app):
     assert session.get(Assessment, assessment_id).revision == 0
 
 
-def test_made_up_and_foreign_ids_are_not_found(staff, client, make_user, login):
+@pytest.mark.both_databases
+def test_made_up_and_foreign_ids_are_not_found(staff, client, people, login):
     assessment_id = start(staff)
     assert staff.get(f"/assessments/{assessment_id + 100}").status_code == 404
     assert staff.get("/assessments/99999999999999").status_code == 404
     assert staff.get(step_url(assessment_id, "no_such_step")).status_code == 404
     assert staff.get("/questionnaires/no-such-questionnaire").status_code == 404
-    make_user("pat@city.gov", department="Housing")
-    login(client, "pat@city.gov")  # the same client, now another department's staff
+    login(client, people["other"].email)  # the same client, now another department's staff
     assert client.get(f"/assessments/{assessment_id}").status_code == 404
     assert client.get(step_url(assessment_id, "decision")).status_code == 404
 
@@ -243,6 +243,7 @@ def test_table_rows_are_added_and_removed_without_javascript(staff, session):
     assert page.one("//input[@name='unintended_consequences--0--what']").get("value") == ""
 
 
+@pytest.mark.both_databases
 def test_autosave_answers_with_the_new_revision_and_what_changed(staff, session):
     assessment_id = start(staff)
     page = staff.get_page(step_url(assessment_id, "people_places"))
@@ -311,12 +312,11 @@ def test_the_home_page_lists_the_departments_assessments(staff):
     assert "Bus shelters" in text and "Rapid equity check" in text and "Draft" in text
 
 
-def test_a_colleagues_save_is_named_in_the_refusal(staff, client, app, make_user, login):
+def test_a_colleagues_save_is_named_in_the_refusal(staff, app, people, login):
     assessment_id = start(staff)
     mine = staff.get_page(step_url(assessment_id, "decision"))
-    make_user("bo@city.gov", name="Bo Colleague")
     colleague = app.test_client()
-    login(colleague, "bo@city.gov")
+    login(colleague, people["coauthor"].email)
     theirs = colleague.get_page(step_url(assessment_id, "decision"))
     form = "//form[@id='section-form']"
     assert colleague.submit(theirs, {**STEP_ONE, "action": "save"}, form=form).status == 302

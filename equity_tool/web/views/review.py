@@ -49,15 +49,9 @@ def queue():
 @bp.get("/assessments/<int:assessment_id>/review")
 @allowed_if(access.may_review)
 def show_review(assessment_id: int):
-    """Opening a submitted assessment starts its review (a GET, as the issue asks)."""
+    """The review page. Reading it changes nothing: "Start the review" on it is a POST, so a
+    link from elsewhere or a prefetching browser cannot start a review."""
     assessment, questionnaire = load_assessment(assessment_id)
-    if assessment.state in (State.SUBMITTED, State.RESUBMITTED):
-        try:
-            review.transition(get_session(), user=current_user, assessment=assessment,
-                              questionnaire=questionnaire, action=Action.START_REVIEW,
-                              expected=assessment.state, mail=_mail())
-        except review.TransitionConflict:
-            get_session().refresh(assessment)  # another officer opened it a moment ago
     return _render_review(assessment, questionnaire)
 
 
