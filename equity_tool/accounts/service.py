@@ -172,7 +172,6 @@ def find_user(session: Session, *, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
-
 def any_user(session: Session) -> bool:
     return session.exec(select(User).limit(1)).first() is not None
 

@@ -161,7 +161,7 @@ def test_a_new_password_ends_sessions(session, officer):
     accounts.set_password(session, officer, "another good password")
     assert officer.get_id() != before
     assert attempt(session, "another good password", address=B).id == officer.id
-    with pytest.raises(accounts.AccountError, match="at least 8"):
+    with pytest.raises(accounts.AccountError, match="at least 12"):
         accounts.set_password(session, officer, "short")
 
 
