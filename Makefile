@@ -37,10 +37,12 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# pytest runs one worker per core (pytest-xdist); each starts its own PostgreSQL cluster
+# and browser, so the tests share nothing but the files they only read.
 test: install system-deps
 	$(VENV)/bin/ruff check equity_tool tests bench scripts
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 lint: install
 	$(VENV)/bin/ruff check equity_tool tests bench scripts
