@@ -134,10 +134,18 @@ _OPERANDS = frozenset({"NAME", "NUMBER", "STRING", "TRUE", "FALSE", "NULL", "TOD
 def _check_nesting(source: str) -> None:
     """Refuse what nests deeper than MAX_NESTING: brackets, and every unary `not`, `-` and `+`
     counts as a level too, so no formula can exhaust the stack while it is compiled or run."""
+    # Every level needs a bracket or an operator: with few of them, no need to read the tokens.
+    levels = sum(source.count(char) for char in "([+-") + source.count("not")
+    if levels <= MAX_NESTING:
+        return
     try:
         tokens = list(_PARSER.lex(source))
     except LarkError:
         return  # the parser reports the character it cannot read, with its position
+    _check_token_nesting(tokens)
+
+
+def _check_token_nesting(tokens: list[Token]) -> None:
     pending = [0]  # per open bracket: unary operators still waiting for their operand
     operand_next = True
     for token in tokens:
