@@ -52,6 +52,7 @@ class Rule:
 NO_CHANGE = {"revision": "999999", "action": "save"}  # a stale revision: refused with 409
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "home.index"): Rule(signed_in, per_assessment=False),
+    ("GET", "home.favicon"): Rule(lambda r, s: True, per_assessment=False),
     ("GET", "questionnaires.list_questionnaires"): Rule(signed_in, per_assessment=False),
     ("GET", "questionnaires.start"): Rule(signed_in, per_assessment=False),
     ("POST", "questionnaires.start"): Rule(lambda r, s: r in ("staff", "other_staff"),

@@ -89,3 +89,10 @@ def test_pages_carry_security_headers(client):
     assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'self' covers it
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_favicon_is_served_to_everyone(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from equity_tool.assessments import lists
@@ -30,6 +39,15 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
     return HOMES[Role(current_user.role)]()
+
+
+@bp.get("/favicon.ico")
+@public  # browsers ask for it on their own, signed in or not
+def favicon():
+    icon = Path(current_app.static_folder or "static") / "favicon.ico"
+    # The bytes, not a file stream: 145 bytes are not worth an open file per request.
+    return icon.read_bytes(), 200, {"Content-Type": "image/vnd.microsoft.icon",
+                                    "Cache-Control": "public, max-age=86400"}
 
 
 def _staff_home():
