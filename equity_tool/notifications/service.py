@@ -25,7 +25,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from equity_tool.core.models import Notification, User, utcnow
+from equity_tool.core.exceptions import NotFound
+from equity_tool.core.models import MAX_ID, Notification, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -232,3 +233,18 @@ def mark_read(session: Session, user_id: int) -> None:
         .values(read_at=utcnow())
     )
     session.commit()
+
+
+def open_notification(session: Session, *, user: User, notification_id: int) -> Notification:
+    """`user` opens one of their notifications (its link): it is marked read.
+
+    Only the owner's own notifications: anyone else's is "not found" (404), so that ids say
+    nothing. Marking read again changes nothing (the first time it was read is kept)."""
+    found = session.get(Notification, notification_id) if 0 < notification_id <= MAX_ID else None
+    if found is None or found.user_id != user.id:
+        raise NotFound(f"No notification {notification_id}")
+    if found.read_at is None:
+        found.read_at = utcnow()
+        session.add(found)
+        session.commit()
+    return found

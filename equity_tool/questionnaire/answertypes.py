@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import values as v
-from .messages import message
+from .messages import long_date, message
 from .model import Question
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -86,7 +86,7 @@ class AnswerType:
 
     def missing_message(self, question: Question, language: str | None = None) -> str:
         label = question.label.get(language) if question.label else question.id
-        return f"{self.missing_verb} an answer for “{label.rstrip('?').rstrip()}”"
+        return f"{self.missing_verb} an answer for “{label.strip()}”"
 
 
 class TextType(AnswerType):
@@ -171,6 +171,11 @@ class DateType(AnswerType):
         if high and date > high:
             return None, message("date_max", ctx.language, n=high.isoformat())
         return date, None
+
+    def display(self, question, raw, language=None):
+        # A real date reads as words ("2 March 2027"); anything else is shown as typed.
+        date = v.as_date(raw) if isinstance(raw, str) else None
+        return long_date(date, language) if date else AnswerType.display(self, question, raw)
 
 
 class EmailType(AnswerType):

@@ -5,6 +5,10 @@ only earlier answers); a hidden or invalid answer counts as null everywhere. `va
 may name any question, so they run once every answer is resolved; an answer that breaks one
 is then treated as null and the answers are resolved again, until nothing changes (one extra
 round in practice). A rule always sees its own question's value, so it cannot flip itself.
+
+Extension (docs/questionnaire-engine.md, "Not yet known"): a score or flag that reads
+questions, every one of them unanswered, is not yet known; a waiting flag is not raised and a
+waiting score gives no band, so a brand-new assessment has no verdict.
 """
 
 from __future__ import annotations
@@ -32,10 +36,27 @@ class Evaluation:
     invalid: dict[str, str]  # question id -> the message a person reads
     scores: dict[str, Any] = field(default_factory=dict)
     level: Band | None = None
-    flags: list[Flag] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)  # raised flags, file order
+    # Not yet known (see "Not yet known" in docs/questionnaire-engine.md): scores whose
+    # questions are all unanswered, and flags that wait for an answer; neither is raised.
+    pending_scores: list[str] = field(default_factory=list)
+    pending_flags: list[Flag] = field(default_factory=list)
+    # Why `level` is None although the file has a level block: "waiting" (its score is not
+    # yet known) or "null" (its score cannot be computed from the answers given). None when
+    # the level is known or the file has no level.
+    level_reason: str | None = None
 
     def is_visible(self, question_id: str) -> bool:
         return question_id not in self.hidden
+
+    @property
+    def level_not_yet_known(self) -> bool:
+        """The file has an impact level, but the answers do not tell it yet."""
+        return self.level_reason is not None
+
+    def score_known(self, score_id: str) -> bool:
+        """The score has a value that counts: not null and not waiting for answers."""
+        return self.scores.get(score_id) is not None and score_id not in self.pending_scores
 
     @property
     def escalations(self) -> list[Flag]:
@@ -167,14 +188,21 @@ def _required(questionnaire: Questionnaire, state: _Round, env: Env) -> set[str]
 
 def _score(questionnaire: Questionnaire, env: Env, result: Evaluation) -> None:
     scoring = questionnaire.scoring
+    questions = _questions_read(questionnaire)
     for score in scoring.scores:
         value = plain_number(score.formula(env))
         env.values[score.id] = value
         result.scores[score.id] = value
+        if _waits(questions[score.id], env.values):
+            result.pending_scores.append(score.id)
     level = scoring.level
-    band = level.band_for(result.scores.get(level.source)) if level else None
+    band = None
+    if level and level.source not in result.pending_scores:
+        band = level.band_for(result.scores.get(level.source))
     for flag in scoring.flags:
-        if truth(flag.when(env)) is True:
+        if _waits(questions[("flag", flag.id)], env.values):
+            result.pending_flags.append(flag)
+        elif truth(flag.when(env)) is True:
             result.flags.append(flag)
             if (
                 flag.min_level
@@ -183,6 +211,40 @@ def _score(questionnaire: Questionnaire, env: Env, result: Evaluation) -> None:
             ):
                 band = level.bands[level.rank(flag.min_level)]
     result.level = band
+    if level and band is None:
+        result.level_reason = "waiting" if level.source in result.pending_scores else "null"
+
+
+def _waits(questions: frozenset[str], values: dict[str, Any]) -> bool:
+    """Not yet known: it reads questions, and every one is unanswered, hidden or invalid."""
+    return bool(questions) and all(values.get(qid) is None for qid in questions)
+
+
+def _questions_read(questionnaire: Questionnaire) -> dict[Any, frozenset[str]]:
+    """The questions each score and flag reads, directly or through the scores it reads.
+
+    Keyed by score id, and by ("flag", flag id); names used only inside `answered()` do not
+    count (the rule asks whether they are answered, which is known from the start).
+    """
+    table = questionnaire.__dict__.get("_questions_read")
+    if table is None:
+        table = {}
+        scoring = questionnaire.scoring
+        question_ids = {q.id for q in questionnaire.questions() if q.answerable}
+
+        def through(expression) -> frozenset[str]:
+            read = expression.values_read
+            found = set(read & question_ids)
+            for name in read - question_ids:
+                found |= table.get(name, frozenset())  # an earlier score
+            return frozenset(found)
+
+        for score in scoring.scores:
+            table[score.id] = through(score.formula)
+        for flag in scoring.flags:
+            table[("flag", flag.id)] = through(flag.when)
+        object.__setattr__(questionnaire, "_questions_read", table)
+    return table
 
 
 def _env(questionnaire: Questionnaire, values: dict[str, Any], today: dt.date) -> Env:

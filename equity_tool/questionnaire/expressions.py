@@ -107,8 +107,15 @@ class Scope:
 @dataclass(frozen=True)
 class Expression:
     source: str
-    names: frozenset[str]
+    names: frozenset[str]  # every question and score id it names
     run: Evaluator = field(repr=False, compare=False)
+    # The ids whose value it reads: `names` less those named only inside `answered(...)`,
+    # which asks whether a question is answered, not what the answer is.
+    reads: frozenset[str] | None = None
+
+    @property
+    def values_read(self) -> frozenset[str]:
+        return self.names if self.reads is None else self.reads
 
     def __call__(self, env: Env) -> Any:
         return self.run(env)
@@ -123,8 +130,9 @@ def compile_expression(source: str, scope: Scope) -> Expression:
     _check_nesting(source)
     tree = _parse(source)
     names: set[str] = set()
-    run = _Compiler(scope, names).compile(tree)
-    return Expression(source, frozenset(names), run)
+    compiler = _Compiler(scope, names)
+    run = compiler.compile(tree)
+    return Expression(source, frozenset(names), run, frozenset(compiler.reads))
 
 
 _OPENERS, _CLOSERS = frozenset({"LPAR", "LSQB"}), frozenset({"RPAR", "RSQB"})
@@ -220,6 +228,8 @@ _ARITHMETIC = {"+": v.add, "-": v.subtract, "*": v.multiply, "/": v.divide}
 class _Compiler:
     def __init__(self, scope: Scope, names: set[str]):
         self.scope, self.names = scope, names
+        self.reads: set[str] = set()  # names read for their value (not inside answered())
+        self._inside_answered = 0
 
     def compile(self, node) -> Evaluator:
         method = getattr(self, f"_{node.data}", None)
@@ -266,6 +276,8 @@ class _Compiler:
         name = str(token)
         self._check_name(name, token)
         self.names.add(name)
+        if not self._inside_answered:
+            self.reads.add(name)
         return lambda env: env.values.get(name)
 
     def _check_name(self, name: str, token: Token) -> None:
@@ -297,7 +309,10 @@ class _Compiler:
         arg_nodes = [a for a in arg_nodes if a is not None]
         name = str(token)
         self._check_call(name, token, arg_nodes)
+        inside = name == "answered"
+        self._inside_answered += inside
         args = [self.compile(a) for a in arg_nodes]
+        self._inside_answered -= inside
         return getattr(self, f"_fn_{name}")(args, arg_nodes)
 
     def _check_call(self, name: str, token: Token, args: list) -> None:

@@ -6,6 +6,7 @@ translation yet.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 # An example date in messages must not move with the clock, or the `score` output would.
@@ -80,6 +81,25 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "yes": {"en": "Yes", "es": "Sí"},
     "no": {"en": "No", "es": "No"},
 }
+
+
+# How a date reads, one format per language, wherever people see one: answers on pages and in
+# Word, and every date of the Word export. Data (the export's "iso") stays YYYY-MM-DD.
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+}
+DATE_FORMATS: dict[str, str] = {"en": "{day} {month} {year}", "es": "{day} de {month} de {year}"}
+
+
+def long_date(value: dt.date, language: str | None = None) -> str:
+    """`value` as people read it: "2 March 2027", "2 de marzo de 2027" (English where the
+    language has no format of its own)."""
+    language = language if language in DATE_FORMATS else "en"
+    return DATE_FORMATS[language].format(day=value.day, month=MONTHS[language][value.month - 1],
+                                         year=value.year)
 
 
 def message(key: str, language: str | None = None, **params: Any) -> str:

@@ -74,6 +74,19 @@ def history(session: Session, assessment: Assessment) -> list[Entry]:
     return [entry for *_, entry in sorted(entries, key=lambda t: t[:3], reverse=True)]
 
 
+def latest_event(session: Session, assessment: Assessment, action: str) -> Entry | None:
+    """The newest transition named `action` ("returned", "signed off"), with who took it."""
+    found = session.exec(
+        select(AssessmentEvent, User)
+        .join(User, col(AssessmentEvent.user_id) == col(User.id))
+        .where(AssessmentEvent.assessment_id == assessment.id, AssessmentEvent.action == action)
+        .order_by(col(AssessmentEvent.at).desc(), col(AssessmentEvent.id).desc())).first()
+    if found is None:
+        return None
+    event, user = found
+    return Entry(event.at, user.name, event=event)
+
+
 # --- the officer's queue ---------------------------------------------------------------------
 
 QUEUE_STATES = (State.SUBMITTED, State.RESUBMITTED, State.IN_REVIEW)

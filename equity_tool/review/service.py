@@ -32,7 +32,7 @@ from equity_tool.core.models import (
 from equity_tool.core.vocabulary import AssessmentState as State
 from equity_tool.core.vocabulary import Role
 from equity_tool.notifications import service as notifications
-from equity_tool.questionnaire import Questionnaire, evaluate
+from equity_tool.questionnaire import TYPES, Questionnaire, evaluate
 from equity_tool.review.workflow import DONE, Action, InvalidTransition, actions_for, decide
 
 log = logging.getLogger(__name__)
@@ -163,23 +163,51 @@ def _snapshot(session: Session, assessment: Assessment, user: User, now) -> None
 
 
 def _notify(session, assessment, questionnaire, actor, action, target, note, mail) -> None:
-    """Officers on submission, authors on return and approval, directors when sign-off is due."""
+    """Officers on submission, authors on return and approval, directors when sign-off is due.
+
+    A resubmission says so, and lists the answers changed since the last submission: without
+    that, a second sign-off request or review request reads exactly like the first."""
     title = f"“{assessment.title}”"
+    changes: list[Change] | None = None  # None: a first submission, nothing to compare
     if target in (State.SUBMITTED, State.RESUBMITTED):
         users, subject = _with_role(session, Role.OFFICER), f"{title} is waiting for review"
+        if target == State.RESUBMITTED:  # its snapshot is already added: compare the last two
+            subject = f"{title} was resubmitted and is waiting for review"
+            changes = changes_since_last_round(session, assessment, questionnaire)
     elif target == State.AWAITING_SIGNOFF:
         users = _with_role(session, Role.DIRECTOR, assessment.department_id)
         subject = f"{title} is waiting for your sign-off"
+        if rounds(session, assessment) > 0:  # no snapshot until it reaches the officer
+            subject = f"{title} was resubmitted and is waiting for your sign-off"
+            changes = changes_since_last_submission(session, assessment, questionnaire)
     elif target in (State.RETURNED, State.APPROVED) or action == Action.SEND_BACK:
         users = authors(session, assessment)
         subject = f"{title} was {'approved' if target == State.APPROVED else 'returned to you'}"
     else:
         return
     body = f"{actor.name} {DONE[action]} {title} ({questionnaire.title.get()})."
+    if changes is not None:
+        body += "\n\n" + _what_changed(changes)
     if note:
         body += f"\n\n{note}"
     notifications.notify(session, users=users, subject=subject, body=body,
                          assessment_id=assessment.id, mail=mail)
+
+
+MAX_LISTED = 10  # changed answers named in a notification; the rest are counted
+
+
+def _what_changed(changes: list[Change]) -> str:
+    """For a notification (plain text in the email, markdown in the app)."""
+    if not changes:
+        return "This is a resubmission. No answer changed since the last submission."
+    count = len(changes)
+    lines = [f"This is a resubmission. {count} answer{'s' if count != 1 else ''} changed "
+             "since the last submission:", ""]
+    lines += [f"- {change.label}" for change in changes[:MAX_LISTED]]
+    if count > MAX_LISTED:
+        lines.append(f"- and {count - MAX_LISTED} more")
+    return "\n".join(lines)
 
 
 def _with_role(session: Session, role: Role, department_id: int | None = None) -> list[User]:
@@ -283,8 +311,18 @@ def reply(session: Session, *, user: User, assessment: Assessment, comment_id: i
 class Change:
     question_id: str
     label: str
-    old: str
+    old: str  # the answers as read on the page (display), "" when not answered
     new: str
+    shown_as: str = "text"  # how the answer is read: "text", "markdown" or "table"
+
+    @property
+    def marked(self) -> str:
+        """The new answer with the deleted words in <del> and the inserted ones in <ins>, as
+        Markup (review/diff.py): markdown rendered as everywhere else, anything else escaped
+        with its line breaks kept."""
+        from equity_tool.review import diff
+
+        return diff.marked(self.old, self.new, self.shown_as)
 
 
 def changes_since_last_round(session: Session, assessment: Assessment,
@@ -293,17 +331,31 @@ def changes_since_last_round(session: Session, assessment: Assessment,
     previous, latest = _last_two(session, assessment)
     if previous is None:
         return []
-    from equity_tool.questionnaire import TYPES
+    return _changes(questionnaire, previous.answers, latest.answers, assessment.language)
 
-    language = assessment.language
+
+def changes_since_last_submission(session: Session, assessment: Assessment,
+                                  questionnaire: Questionnaire) -> list[Change]:
+    """Answer by answer, what differs between the last submission and the answers now: for a
+    resubmission waiting for the director's sign-off, whose snapshot is only taken once it
+    reaches the officer (file order)."""
+    _, latest = _last_two(session, assessment)
+    if latest is None:
+        return []
+    return _changes(questionnaire, latest.answers, assessment.answers, assessment.language)
+
+
+def _changes(questionnaire: Questionnaire, before: dict, after: dict,
+             language: str | None) -> list[Change]:
     found = []
     for question in questionnaire.questions():
-        old, new = previous.answers.get(question.id), latest.answers.get(question.id)
+        old, new = before.get(question.id), after.get(question.id)
         if old == new or not question.answerable:
             continue
-        show = TYPES[question.type].display
+        kind = TYPES[question.type]
         found.append(Change(question.id, question.label.get(language),
-                            show(question, old, language), show(question, new, language)))
+                            kind.display(question, old, language),
+                            kind.display(question, new, language), kind.shown_as))
     return found
 
 

@@ -1,5 +1,11 @@
 """Jinja filters and globals: texts in the assessment's language, safe markdown, dates in the
-city's time zone."""
+city's time zone.
+
+Markdown that people type (answers, comments, replies, notes, conditions) keeps its single
+line breaks as line breaks: five lines typed one per line show as five lines, as in the Word
+export. A questionnaire's own texts (through the `text` filter) are prose wrapped in the YAML
+file, so there a single line break stays a space, as markdown has it.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +15,39 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from equity_tool.core import markdown as markdown_dialect
 from equity_tool.questionnaire import TYPES, Question, Text, table_rows
 from equity_tool.questionnaire.answertypes import AnswerType
+from equity_tool.questionnaire.messages import long_date
 from equity_tool.review.workflow import EVENT_LABELS
-
-# js-default: CommonMark without raw HTML and with link targets checked, so a questionnaire
-# author (or anyone whose text passes through here) cannot inject markup or script.
-_MARKDOWN = MarkdownIt("js-default")
 
 
 @lru_cache(maxsize=4096)
-def render_markdown(source: str) -> Markup:
-    return Markup(_MARKDOWN.render(source))  # safe: js-default escapes raw HTML
+def render_markdown(source: str, breaks: bool = False) -> Markup:
+    renderer = markdown_dialect.TYPED if breaks else markdown_dialect.AUTHORED
+    return Markup(renderer.render(source))  # safe: js-default escapes raw HTML
+
+
+class Authored(str):
+    """A questionnaire's own text (help, intro, guidance): markdown wrapped at any width."""
+
+    __slots__ = ()
 
 
 def text(value: Text | str | None, language: str | None = None) -> str:
     if value is None:
         return ""
-    return value.get(language) if isinstance(value, Text) else str(value)
+    return Authored(value.get(language) if isinstance(value, Text) else value)
 
 
-def markdown(value: str | None) -> Markup:
-    return render_markdown(value or "")
+def markdown(value: str | None, breaks: bool | None = None) -> Markup:
+    """`value` as HTML. A single line break is a <br> in what people type; in a questionnaire's
+    own text (an `Authored`, from the `text` filter) it is a space, unless `breaks` says."""
+    if breaks is None:
+        breaks = not isinstance(value, Authored)
+    return render_markdown(str(value or ""), breaks)
 
 
 def answer_type(question: Question) -> AnswerType:
@@ -61,15 +75,17 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(current_app.config["EQUITY_TOOL_TIMEZONE"]))
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y}, {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return f"{long_date(local, 'en')}, {_clock(local)}"
 
 
 def format_time(value: datetime | None) -> str:
     """The time of day in the city's zone, e.g. "2:05pm"."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(current_app.config["EQUITY_TOOL_TIMEZONE"]))
+    return _clock(value.astimezone(ZoneInfo(current_app.config["EQUITY_TOOL_TIMEZONE"])))
+
+
+def _clock(local: datetime) -> str:
     return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 

@@ -74,7 +74,7 @@ def test_submission_is_refused_while_answers_are_missing(session, people, answer
     with pytest.raises(assessments.NotReady) as refused:
         act(people["staff"], a, Action.SUBMIT)
     assert ("decision_summary", "Enter an answer for “What is being decided, and what result "
-            "should it bring for the community”") in refused.value.problems
+            "should it bring for the community?”") in refused.value.problems
     assert a.state == "draft" and session.exec(select(Submission)).all() == []
 
 

@@ -70,6 +70,6 @@ def test_every_format_type_is_defined_end_to_end(name):
     assert answer_type.shown_as in ("text", "markdown", "table")
     # a missing answer is named with the label, without its question mark
     assert answer_type.missing_message(QUESTION, "en") == (
-        f"{answer_type.missing_verb} an answer for “Is it used”")
+        f"{answer_type.missing_verb} an answer for “Is it used?”")
     # and an evaluation test gives it an answer
     assert f"type: {name}" in EVALUATION_TESTS, f"no evaluation test uses {name}"

@@ -18,7 +18,7 @@ SAMPLES = {
     "text": ("", "Branch libraries", "Branch libraries"),
     "long_text": ("", "Open **later** on Fridays", "Open later on Fridays"),
     "number": ("unit: USD", 125000, "125,000 USD"),
-    "date": ("", "2027-03-02", "2027-03-02"),
+    "date": ("", "2027-03-02", "2 March 2027"),
     "email": ("", "lead@city.gov", "lead@city.gov"),
     "url": ("", "https://city.gov/plan", "https://city.gov/plan"),
     "yes_no": ("", "yes", "Yes"),

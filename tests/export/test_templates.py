@@ -94,7 +94,7 @@ def test_dates_follow_the_citys_time_zone_and_language(rapid):
         questionnaire=rapid, department="D", evaluation=evaluate(rapid, {}),
         record=ReviewRecord(), timezone="America/Chicago")
     assert context["assessment"]["submitted"]["text"] == "4 de marzo de 2026"
-    assert context["is_draft"] and context["assessment"]["state_label"] == "enviada"
+    assert context["is_draft"] and context["assessment"]["state_label"] == "Enviada"
 
 
 @pytest.mark.parametrize(("paragraphs", "problem"), [

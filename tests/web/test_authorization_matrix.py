@@ -58,6 +58,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "questionnaires.start"): Rule(lambda r, s: r in ("staff", "other_staff"),
                                            data={"title": ""}, per_assessment=False),
     ("GET", "notifications.list_notifications"): Rule(signed_in, per_assessment=False),
+    ("GET", "notifications.open_notification"): Rule(lambda r, s: r == "officer",
+                                                     per_assessment=False),  # the officer's: id 1
     ("GET", "review.queue"): Rule(lambda r, s: r == "officer", per_assessment=False),
     ("GET", "assessments.task_list"): Rule(may_see),
     ("GET", "assessments.check_answers"): Rule(may_see),
@@ -122,6 +124,8 @@ def _url(app, endpoint: str, assessment, comment) -> str:
             else "about"
     if "comment_id" in rule.arguments:
         values["comment_id"] = comment.id
+    if "notification_id" in rule.arguments:
+        values["notification_id"] = 1  # the demo's first: the officer's, on its first submission
     if "fmt" in rule.arguments:
         values["fmt"] = "docx"
     if "questionnaire_id" in rule.arguments:

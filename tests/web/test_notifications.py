@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from equity_tool.core.models import Notification
 from equity_tool.notifications.service import NOT_DELIVERED
+from equity_tool.review.workflow import Action
 from tests.conftest import squash
 from tests.local_servers import free_port
 
@@ -114,3 +115,120 @@ def test_the_send_command_says_when_mail_is_not_configured(runner):
     result = runner.invoke(args=["notifications", "send"])
     assert result.exit_code == 1
     assert "No SMTP_HOST is set" in result.output
+
+
+# --- what is new: resubmissions say so, and what changed -----------------------------------
+
+
+def notifications_of(session, user) -> list[Notification]:
+    session.expire_all()
+    return list(session.exec(select(Notification).where(Notification.user_id == user.id)
+                             .order_by(Notification.id)).all())
+
+
+def revise(session, assessment, **answers) -> None:
+    """The department changes answers after a return (stored as the wizard leaves them)."""
+    assessment.answers = {**assessment.answers, **answers}
+    session.add(assessment)
+    session.commit()
+
+
+def test_a_second_sign_off_request_says_it_is_a_resubmission_and_what_changed(
+        session, people, answered, bring_to, act, full):
+    assessment = bring_to(answered(people["staff"], full), "returned")
+    [first] = notifications_of(session, people["director"])
+    assert first.subject == "“Summer library hours” is waiting for your sign-off"
+    assert "resubmission" not in first.body
+
+    revise(session, assessment, estimated_cost=5_000_000, places="Eastside only.")
+    act(people["staff"], assessment, Action.SUBMIT)
+    second = notifications_of(session, people["director"])[-1]
+    assert second.subject == (
+        "“Summer library hours” was resubmitted and is waiting for your sign-off")
+    assert second.body == (
+        "Ana Staff submitted “Summer library hours” (Racial equity impact assessment).\n\n"
+        "This is a resubmission. 2 answers changed since the last submission:\n\n"
+        "- Estimated cost\n"
+        "- Which places does the proposal affect?")
+
+
+def test_a_long_list_of_changes_is_cut_short(session, people, answered, bring_to, act, full):
+    assessment = bring_to(answered(people["staff"], full), "returned")
+    long_texts = ["team", "decision_summary", "places", "intersections", "population_profile",
+                  "existing_inequities", "program_performance", "data_gaps",
+                  "most_affected_communities", "engagement_findings", "missing_voices",
+                  "missing_voices_plan", "burden_mitigation"]
+    revise(session, assessment, **{qid: f"Revised: {qid}" for qid in long_texts})
+    act(people["staff"], assessment, Action.SUBMIT)
+    body = notifications_of(session, people["director"])[-1].body
+    assert "13 answers changed since the last submission" in body
+    assert body.count("\n- ") == 11  # ten questions, then the rest counted
+    assert body.endswith("\n- and 3 more")
+
+
+def test_the_officer_is_told_of_a_resubmission_too(session, people, answered, bring_to, act):
+    assessment = bring_to(answered(people["staff"]), "returned")
+    revise(session, assessment, estimated_cost=90_000)
+    act(people["staff"], assessment, Action.SUBMIT)
+    latest = notifications_of(session, people["officer"])[-1]
+    assert latest.subject == "“Summer library hours” was resubmitted and is waiting for review"
+    assert latest.body.endswith("This is a resubmission. 1 answer changed since the last "
+                                "submission:\n\n- Estimated cost")
+
+
+def test_a_resubmission_without_changes_says_so(session, people, answered, bring_to, full):
+    bring_to(answered(people["staff"], full), "resubmitted")  # submitted twice as it was
+    officer = notifications_of(session, people["officer"])[-1]
+    assert officer.subject.endswith("was resubmitted and is waiting for review")
+    assert officer.body == (
+        "Dee Director signed off “Summer library hours” (Racial equity impact assessment)."
+        "\n\nThis is a resubmission. No answer changed since the last submission.")
+
+
+# --- opening a notification marks it read -----------------------------------------------------
+
+
+def unread(page) -> str:
+    return page.text("//a[@href='/notifications']")
+
+
+def test_opening_a_notification_marks_it_read_and_leads_to_the_assessment(
+        session, people, client, login, answered, bring_to):
+    first = bring_to(answered(people["staff"], title="First"), "submitted")
+    bring_to(answered(people["staff"], title="Second"), "submitted")
+    login(client, "olu@city.gov")
+    assert unread(client.get_page("/review")) == "Notifications (2 unread)"
+    opened = notifications_of(session, people["officer"])[0]
+
+    response = client.get_page(f"/notifications/{opened.id}", status=302)
+    assert response.location == f"/assessments/{first.id}/review"
+    assert unread(client.get_page("/review")) == "Notifications (1 unread)"
+    assert [n.read_at is None for n in notifications_of(session, people["officer"])] == [
+        False, True]
+    # Opening it again changes nothing: it was read when it was first opened.
+    read_at = notifications_of(session, people["officer"])[0].read_at
+    client.get_page(f"/notifications/{opened.id}", status=302)
+    assert notifications_of(session, people["officer"])[0].read_at == read_at
+
+
+def test_the_list_links_through_the_notification(session, people, client, login, answered,
+                                                 bring_to):
+    assessment = bring_to(answered(people["staff"]), "approved")
+    login(client, "ana@city.gov")
+    page = client.get_page("/notifications")
+    [mine] = notifications_of(session, people["staff"])
+    assert page.all("//ul[@id='notifications']//h2/a/@href") == [f"/notifications/{mine.id}"]
+    # Department staff are taken to the task list.
+    assert client.get_page(f"/notifications/{mine.id}", status=302).location == (
+        f"/assessments/{assessment.id}")
+
+
+def test_only_its_owner_can_open_a_notification(session, people, client, login, answered,
+                                                bring_to):
+    bring_to(answered(people["staff"]), "submitted")
+    [theirs] = notifications_of(session, people["officer"])
+    login(client, "ana@city.gov")
+    client.get_page(f"/notifications/{theirs.id}", status=404)
+    client.get_page("/notifications/999999", status=404)
+    client.get_page("/notifications/99999999999999999999", status=404)
+    assert notifications_of(session, people["officer"])[0].read_at is None

@@ -254,9 +254,10 @@ def test_comment_return_reply_resubmit_and_approve(session, people, client, logi
     # The officer sees what changed, answer by answer, and that the comment was addressed.
     login(client, "olu@city.gov")
     page = start_review(client, assessment)
-    changes = [[squash(cell.text_content()) for cell in row.xpath("th|td")]
-               for row in page.all("//section[@id='changes']//tbody/tr")]
-    assert changes == [["Estimated cost", "85,000 USD", "90,000 USD"]]
+    changes = page.one("//section[@id='changes']/dl[@class='changes']")
+    assert [squash(dt.text_content()) for dt in changes.xpath(".//dt")] == ["Estimated cost"]
+    assert [squash(e.text_content()) for e in changes.xpath(".//del | .//ins")] == [
+        "deleted: 85,000", "inserted: 90,000"]
     assert page.text("//ul[@class='comment-outcomes']") == "Estimated cost: Addressed (1 reply)"
 
     response = client.submit(page, {"conditions": "Report evening visits by September."},

@@ -22,6 +22,7 @@ from equity_tool.questionnaire import (
     is_unanswered,
     table_rows,
 )
+from equity_tool.questionnaire.messages import DATE_FORMATS, MONTHS, long_date
 
 SEVERITIES = ("high", "warning", "info")
 
@@ -38,7 +39,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "needs_correcting": "This answer needs correcting", "decisions": "Decisions",
         "when": "When", "who": "Who", "what": "What", "note": "Note", "comments": "Comments",
         "no_comments": "No comments.", "on_assessment": "On the whole assessment",
-        "round": "round", "addressed": "Addressed", "open": "Not addressed yet",
+        "round": "submission", "addressed": "Addressed", "open": "Not addressed yet",
         "reply": "Reply", "verdicts": "Step verdicts", "step": "Step", "verdict": "Verdict",
         "conditions": "Conditions of approval", "no_conditions": "None.", "role": "Role",
         "name": "Name", "date": "Date", "signature": "Signature", "generated": "Generated",
@@ -48,9 +49,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "roles": {"director": "Department director", "officer": "Equity officer"},
         "verdict_words": {"acceptable": "acceptable", "needs changes": "needs changes"},
         "states": {s.value: s.value for s in AssessmentState},
-        "months": ["January", "February", "March", "April", "May", "June", "July",
-                   "August", "September", "October", "November", "December"],
-        "date_format": "{day} {month} {year}",
+        # One date format per language, the engine's (the same as answers on pages).
+        "months": list(MONTHS["en"]), "date_format": DATE_FORMATS["en"],
     },
     "es": {
         "draft": "BORRADOR", "draft_notice": "Borrador: no aprobado", "summary": "Resumen",
@@ -63,7 +63,7 @@ WORDS: dict[str, dict[str, Any]] = {
         "not_answered": "Sin respuesta", "needs_correcting": "Hay que corregir esta respuesta",
         "decisions": "Decisiones", "when": "Cuándo", "who": "Quién", "what": "Qué",
         "note": "Nota", "comments": "Comentarios", "no_comments": "Sin comentarios.",
-        "on_assessment": "Sobre toda la evaluación", "round": "ronda",
+        "on_assessment": "Sobre toda la evaluación", "round": "envío",
         "addressed": "Atendido", "open": "Aún sin atender", "reply": "Respuesta",
         "verdicts": "Valoración de cada paso", "step": "Paso", "verdict": "Valoración",
         "conditions": "Condiciones de la aprobación", "no_conditions": "Ninguna.",
@@ -78,9 +78,7 @@ WORDS: dict[str, dict[str, Any]] = {
             "submitted": "enviada", "in review": "en revisión", "returned": "devuelta",
             "resubmitted": "reenviada", "approved": "aprobada", "withdrawn": "retirada",
         },
-        "months": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-                   "septiembre", "octubre", "noviembre", "diciembre"],
-        "date_format": "{day} de {month} de {year}",
+        "months": list(MONTHS["es"]), "date_format": DATE_FORMATS["es"],
     },
 }
 
@@ -103,9 +101,7 @@ def a_date(value: datetime | date | None, language: str, tz: ZoneInfo) -> dict |
         return None
     if isinstance(value, datetime):
         value = value.astimezone(tz)
-    words = words_for(language)
-    text = words["date_format"].format(day=value.day, month=words["months"][value.month - 1],
-                                       year=value.year)
+    text = long_date(value, language)
     time = value.strftime("%H:%M") if isinstance(value, datetime) else ""
     return {"iso": value.isoformat(), "text": text, "time": time}
 
@@ -130,7 +126,8 @@ def build_context(*, assessment: Any, questionnaire: Questionnaire, department: 
             "questionnaire": {"id": questionnaire.id, "title": questionnaire.title.get(language),
                               "version": questionnaire.version},
             "state": str(assessment.state),
-            "state_label": words["states"].get(str(assessment.state), str(assessment.state)),
+            "state_label": _capitalised(words["states"].get(str(assessment.state),
+                                                            str(assessment.state))),
             "submitted": a_date(assessment.submitted_at, language, tz),
             "approved": a_date(assessment.approved_at, language, tz),
             "conditions": assessment.conditions,
@@ -139,7 +136,8 @@ def build_context(*, assessment: Any, questionnaire: Questionnaire, department: 
             "id": level.id, "label": level.label.get(language),
             "description": level.description.get(language) if level.description else "",
         },
-        "scores": [_score(s, s.label.get(language), evaluation.scores.get(s.id))
+        "scores": [_score(s, s.label.get(language), evaluation.scores.get(s.id)
+                          if evaluation.score_known(s.id) else None)  # None: not yet known
                    for s in questionnaire.scoring.scores],
         "flags": {severity: [flag.message.get(language) for flag in evaluation.flags
                              if flag.severity == severity] for severity in SEVERITIES},
@@ -152,6 +150,11 @@ def build_context(*, assessment: Any, questionnaire: Questionnaire, department: 
         for s in SEVERITIES if context["flags"][s]
     ]
     return _cleaned(context)
+
+
+def _capitalised(text: str) -> str:
+    """A label on its own starts with a capital, as on the web: Approved, En revisión."""
+    return text[:1].upper() + text[1:]
 
 
 def _number(value: Any) -> str:

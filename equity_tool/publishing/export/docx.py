@@ -112,7 +112,9 @@ def with_formatting(context: dict[str, Any], ml: WordML) -> dict[str, Any]:
     ]
     level = context.get("level")
     if level:
-        level = {**level, "description_formatted": ml.markdown(level["description"])}
+        # The questionnaire author's prose: lines wrapped in the YAML file flow together.
+        level = {**level, "description_formatted": ml.markdown(level["description"],
+                                                               breaks=False)}
     return {**context, "sections": sections, "level": level}
 
 

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from equity_tool.core.markdown import AUTHORED
+
 # js-default: CommonMark without raw HTML and with link targets checked (no javascript:).
-_MARKDOWN = MarkdownIt("js-default")
 _MONO = '<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:cs="Courier New"/>'
 _BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -96,7 +96,8 @@ class WordML:
             props.append("<w:rtl/>")
         rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
         parts = escape(text).split("\n")
-        body = "<w:br/>".join(f'<w:t xml:space="preserve">{part}</w:t>' for part in parts)
+        body = "<w:br/>".join(f'<w:t xml:space="preserve">{part}</w:t>' if part else ""
+                              for part in parts) or '<w:t xml:space="preserve"></w:t>'
         return f"<w:r>{rpr}{body}</w:r>"
 
     def paragraph(self, runs: str, *, style: str | None = None, plain_text: str = "",
@@ -120,13 +121,18 @@ class WordML:
 
     # --- markdown ----------------------------------------------------------------------
 
-    def markdown(self, source: str) -> Markup:
-        """Markdown as Word paragraphs, lists, links and tables (never as raw markup)."""
-        blocks = _Blocks(self).convert(_MARKDOWN.parse(source))
+    def markdown(self, source: str, *, breaks: bool = True) -> Markup:
+        """Markdown as Word paragraphs, lists, links and tables (never as raw markup).
+
+        With `breaks` (what people type: answers), a single line break is a line break, as on
+        the web pages; without it (a questionnaire author's wrapped prose) it is a space."""
+        blocks = _Blocks(self, breaks=breaks).convert(AUTHORED.parse(source))
         return Markup("".join(blocks) or self.paragraph(""))
 
-    def inline(self, children: Sequence[Token], *, bold: bool = False) -> tuple[str, str]:
-        """(runs XML, plain text) of an inline token's children."""
+    def inline(self, children: Sequence[Token], *, bold: bool = False,
+               breaks: bool = False) -> tuple[str, str]:
+        """(runs XML, plain text) of an inline token's children; with `breaks`, a soft line
+        break is a line break (w:br) like a hard one."""
         marks = {"bold": bold, "italic": False, "strike": False}
         runs: list[str] = []
         plain: list[str] = []
@@ -146,7 +152,8 @@ class WordML:
                 runs.append(self._hyperlink(href, "".join(link)))
                 link = None
             elif kind in ("softbreak", "hardbreak"):
-                target.append(self.run("\n" if kind == "hardbreak" else " ", **marks))
+                line_break = kind == "hardbreak" or breaks
+                target.append(self.run("\n" if line_break else " ", **marks))
                 plain.append(" ")
             elif kind in ("text", "text_special", "code_inline", "image", "html_inline"):
                 content = child.content
@@ -235,8 +242,9 @@ class WordML:
 class _Blocks:
     """Walks markdown-it's flat token stream, keeping the list and quote nesting."""
 
-    def __init__(self, ml: WordML) -> None:
+    def __init__(self, ml: WordML, *, breaks: bool = True) -> None:
         self.ml = ml
+        self.breaks = breaks
         self.out: list[str] = []
         self.lists: list[tuple[bool, int | None]] = []  # (ordered, numId) per open list
         self.item_first = False
@@ -282,7 +290,7 @@ class _Blocks:
 
     def inline(self, token: Token) -> str:
         ml = self.ml
-        runs, plain = ml.inline(token.children or [], bold=self.heading)
+        runs, plain = ml.inline(token.children or [], bold=self.heading, breaks=self.breaks)
         if self.lists:
             ordered, num = self.lists[-1]
             first, self.item_first = self.item_first, False
@@ -303,7 +311,8 @@ class _Blocks:
             elif token.type == "tr_open" and not in_head:
                 rows.append([])
             elif token.type == "inline":
-                runs, plain = self.ml.inline(token.children or [], bold=in_head)
+                runs, plain = self.ml.inline(token.children or [], bold=in_head,
+                                             breaks=self.breaks)
                 cell = self.ml.paragraph(runs, plain_text=plain)
                 (header if in_head else rows[-1]).append(cell)
             index += 1

@@ -22,10 +22,11 @@ from equity_tool.assessments.wizard import (
 )
 from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import NotFound
+from equity_tool.core.vocabulary import AssessmentState as State
 from equity_tool.notifications.service import MailSettings
 from equity_tool.review import lists as review_lists
 from equity_tool.review import service as review
-from equity_tool.review.workflow import Action
+from equity_tool.review.workflow import DONE, Action
 
 bp = Blueprint("assessments", __name__)
 
@@ -58,10 +59,17 @@ def task_list(assessment_id: int):
 
 
 def render_task_list(assessment, questionnaire, *, errors=(), status=200):
-    """The task list; a returned assessment opens on the equity officer's comments."""
+    """The task list; a returned assessment opens on the equity officer's decision: the note
+    for the department, the comments, and "Needs changes" beside the steps marked so."""
     session = get_session()
     evaluation = evaluated(assessment, questionnaire)
     latest = review.rounds(session, assessment)
+    returned, needs_changes = None, set()
+    if assessment.state == State.RETURNED:  # once decided: verdicts in a review may still change
+        returned = review_lists.latest_event(session, assessment, DONE[Action.RETURN])
+        needs_changes = {section_id for section_id, verdict
+                         in review.verdicts(session, assessment).items()
+                         if verdict == "needs changes"}
     page = render_template(
         "assessments/task_list.html",
         assessment=assessment,
@@ -73,6 +81,8 @@ def render_task_list(assessment, questionnaire, *, errors=(), status=200):
         officer_comments=[c for c in review_lists.discussion(session, assessment).comments
                           if c.round == latest],
         actions=review.buttons(session, current_user, assessment, questionnaire),
+        returned=returned,
+        needs_changes=needs_changes,
         errors=errors,
     )
     return page, status

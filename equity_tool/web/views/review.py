@@ -66,6 +66,7 @@ def _render_review(assessment, questionnaire, *, errors=(), status=200):
         evaluation=evaluated(assessment, questionnaire),
         lang=assessment.language,
         latest=latest,
+        signoff=review_lists.latest_event(session, assessment, DONE[Action.SIGN_OFF]),
         comments=found.by_question(),
         earlier_comments=[c for c in found.comments if c.round == latest - 1],
         replies=found.replies,
