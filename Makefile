@@ -9,6 +9,10 @@ FLASK := $(VENV)/bin/flask --app equity_tool
 # Debian packages the test suite drives for real: a browser, a database server, PDF tools,
 # and LibreOffice (Writer, no GUI) to turn .docx exports into PDF.
 SYSTEM_PACKAGES := chromium fonts-dejavu-core postgresql poppler-utils libreoffice-writer-nogui
+# The Nu Html Checker, which the browser tests run over every page they are served: a jar
+# from npm, run by Java (both come with this kind of machine; Java is installed if missing).
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+VNU_VERSION := 26.9.27
 
 .PHONY: run test install system-deps lint lock bench clean
 
@@ -37,9 +41,14 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+$(VNU_JAR):
+	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
+	npm install --no-save --silent --prefix .tools vnu-jar@$(VNU_VERSION)
+
 # pytest runs one worker per core (pytest-xdist); each starts its own PostgreSQL cluster
 # and browser, so the tests share nothing but the files they only read.
-test: install system-deps
+test: install system-deps $(VNU_JAR)
 	$(VENV)/bin/ruff check equity_tool tests bench scripts
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n auto
@@ -57,4 +66,4 @@ bench: install
 	$(PY) bench/export.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .tools

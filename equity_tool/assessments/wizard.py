@@ -133,8 +133,10 @@ def evaluated(assessment: Any, questionnaire: Questionnaire,
 
 
 def has_conditions(questionnaire) -> bool:
+    """Whether an answer can change what a step shows: a show_if (questions appear or hide)
+    or a `required` expression (a label gains or loses "(optional)")."""
     return any(s.show_if for s in questionnaire.sections) or any(
-        q.show_if for q in questionnaire.questions())
+        q.show_if or not isinstance(q.required, bool) for q in questionnaire.questions())
 
 
 def to_redraw(section, before, after, old_answers, new_answers) -> list[str]:
@@ -144,4 +146,17 @@ def to_redraw(section, before, after, old_answers, new_answers) -> list[str]:
         q.id for q in section.questions
         if (before is not None and before.is_visible(q.id) != after.is_visible(q.id))
         or (q.rows_from and old_answers.get(q.rows_from) != new_answers.get(q.rows_from))
+    ]
+
+
+def to_relabel(section, before, after, redrawn=()) -> list[str]:
+    """Questions shown before and after whose required-ness changed (their label gains or
+    loses "(optional)"), and whose block is not redrawn anyway. Only the label is redrawn:
+    the person may already be typing in the field, which must not be replaced."""
+    if before is None:
+        return []
+    return [
+        q.id for q in section.questions
+        if q.id not in redrawn and before.is_visible(q.id) and after.is_visible(q.id)
+        and (q.id in before.required) != (q.id in after.required)
     ]

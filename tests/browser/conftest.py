@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from equity_tool import create_app, demo
 from equity_tool.core import db, migrate
+from tests.browser import html_validator
 from tests.browser.wizard_pages import served
 
 CHROMIUM = "/usr/bin/chromium"
@@ -20,6 +22,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync"]
 [AXE] = sorted((Path(__file__).parent.parent / "vendor").glob("axe-core-*.min.js"))
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_page_is_valid_html() -> Iterator[None]:
+    """After the browser tests, the Nu Html Checker finds no error in any page they were served
+    (a failure here is reported as an error at the last test's teardown)."""
+    yield
+    if not html_validator.available():
+        message = f"{html_validator.VNU_JAR} or java is missing: run `make test` to install vnu"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        print(message, file=sys.stderr)  # a local run without vnu still runs the tests
+        return
+    errors = html_validator.invalid_html()
+    count = len(html_validator.PAGES)
+    assert not errors, f"{len(errors)} HTML errors in {count} pages:\n" + "\n".join(errors)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import …` finds whichever was imported first.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 from equity_tool.demo import DEMO_PASSWORD
+from tests.browser.html_validator import recording
 
 STAFF = "staff@example.org"
 
@@ -30,8 +32,9 @@ def sign_in(page: Page, email: str = STAFF) -> None:
 def start_assessment(page: Page, questionnaire_id: str, title: str, language: str = "en") -> str:
     """Start an assessment from its start page; returns the task list's path."""
     page.goto(f"/questionnaires/{questionnaire_id}")
-    page.get_by_label("Title of the assessment").fill(title)
-    page.get_by_label("Program", exact=True).check()
+    # The shipped questionnaires have the start page ask step 1's own questions (`start`).
+    page.get_by_label(re.compile(r"^Name of the (decision|proposal)$")).fill(title)
+    page.get_by_label(re.compile(r"^Program( or service)?$")).check()
     if language != "en":
         page.locator(f"input[name=language][value={language}]").check()
     page.get_by_role("button", name="Start assessment").click()
@@ -52,7 +55,7 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
 @contextmanager
 def served(app) -> Iterator[str]:
     """The base URL of `app`, served by werkzeug in a thread on a free loopback port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, recording(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

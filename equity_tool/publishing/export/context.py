@@ -102,8 +102,11 @@ def a_date(value: datetime | date | None, language: str, tz: ZoneInfo) -> dict |
     if isinstance(value, datetime):
         value = value.astimezone(tz)
     text = long_date(value, language)
-    time = value.strftime("%H:%M") if isinstance(value, datetime) else ""
-    return {"iso": value.isoformat(), "text": text, "time": time}
+    if isinstance(value, datetime):
+        # To the second: HTML's datetime attribute takes at most three digits of fraction.
+        return {"iso": value.isoformat(timespec="seconds"), "text": text,
+                "time": value.strftime("%H:%M")}
+    return {"iso": value.isoformat(), "text": text, "time": ""}
 
 
 def build_context(*, assessment: Any, questionnaire: Questionnaire, department: str,

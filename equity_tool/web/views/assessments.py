@@ -19,6 +19,7 @@ from equity_tool.assessments.wizard import (
     question_views,
     steps,
     to_redraw,
+    to_relabel,
 )
 from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import NotFound
@@ -220,7 +221,8 @@ def autosave(assessment_id: int, section_id: str):
     """htmx autosave: store the step as typed (errors wait for "Save and continue")."""
     assessment, questionnaire, section, parsed = _posted_step(assessment_id, section_id)
     old_answers = dict(assessment.answers)
-    # Without any show_if, nothing can appear or hide: skip evaluating the old answers.
+    # Without any show_if or required expression, nothing can appear, hide or become
+    # required: skip evaluating the old answers.
     before = evaluated(assessment, questionnaire, old_answers) \
         if has_conditions(questionnaire) else None
     try:
@@ -234,6 +236,7 @@ def autosave(assessment_id: int, section_id: str):
         ), 409
     after = evaluated(assessment, questionnaire)
     changed = to_redraw(section, before, after, old_answers, assessment.answers)
+    relabelled = to_relabel(section, before, after, changed)
     views = question_views(
         questionnaire,
         section,
@@ -251,6 +254,7 @@ def autosave(assessment_id: int, section_id: str):
         revision=assessment.revision,
         lang=assessment.language,
         views=[v for v in views if v.question.id in changed],
+        relabelled=[v for v in views if v.question.id in relabelled],
     )
 
 
