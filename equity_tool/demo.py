@@ -136,11 +136,13 @@ def create_demo_assessments(session: Session, registry, users: dict[str, User]) 
 
 
 def _start(session, staff, questionnaire, demo: Demo) -> Assessment:
-    """Started by the demo staff member, with the answers it is first submitted with."""
+    """Started by the demo staff member, with the answers it is first submitted with (the
+    kind of decision is the answer to the questionnaire's own question, where it has one)."""
+    answers = demo_answers(questionnaire, demo)
+    kind = answers.get(questionnaire.start.get("decision_kind", ""), "program")
     assessment = assessments.start(
         session, user=staff, questionnaire=questionnaire,
-        request=assessments.StartRequest(title=demo.title, decision_kind="program"))
-    answers = demo_answers(questionnaire, demo)
+        request=assessments.StartRequest(title=demo.title, decision_kind=kind))
     if demo.first_round:
         answers |= answers_file(questionnaire, DEMO_ANSWERS / demo.first_round)
     assessment.answers = answers

@@ -27,8 +27,10 @@ from equity_tool.core.models import (
     User,
     utcnow,
 )
-from equity_tool.questionnaire import TYPES, Evaluation, Questionnaire
+from equity_tool.questionnaire import TYPES, Evaluation, Questionnaire, evaluate, is_unanswered
 
+# The kinds of decision the start page offers when the questionnaire does not name a question
+# of its own for it (its `start: decision_kind`, an extension of the format).
 DECISION_KINDS = {
     "policy": "Policy",
     "program": "Program",
@@ -72,23 +74,32 @@ class BadStart(DomainError):
         self.errors = errors  # field name -> message
 
 
+TITLE_MAX = 300  # the assessment's title column
+
+
 @dataclass(frozen=True)
 class StartRequest:
     title: str
     decision_kind: str
     coauthor_ids: tuple[int, ...] = ()
     language: str | None = None
+    # The text beside an "other" kind, when the questionnaire's own question asks the kind.
+    decision_kind_other: str = ""
 
 
 def start(
     session: Session, *, user: User, questionnaire: Questionnaire, request: StartRequest
 ) -> Assessment:
-    """A new draft pinned to the questionnaire's current version."""
+    """A new draft pinned to the questionnaire's current version.
+
+    When the questionnaire names the questions the start page asks (`start`), the title and the
+    kind are stored as their answers too, so step 1 shows them answered."""
     if not access.may_start(user):
         raise PermissionDenied("Only department staff can start an assessment.")
-    errors = _start_errors(session, user, request)
+    errors = start_errors(session, user=user, questionnaire=questionnaire, request=request)
     if errors:
         raise BadStart(errors)
+    answers, other_texts = _start_answers(questionnaire, request)
     assessment = Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -96,10 +107,9 @@ def start(
         decision_kind=request.decision_kind,
         department_id=user.department_id,
         created_by_id=user.id,
-        language=request.language
-        if request.language in questionnaire.languages
-        else questionnaire.default_language,
-        answers=_defaults(questionnaire),
+        language=start_language(questionnaire, request.language),
+        answers={**_defaults(questionnaire), **answers},
+        other_texts=other_texts,
     )
     session.add(assessment)
     session.flush()
@@ -110,17 +120,64 @@ def start(
     return assessment
 
 
-def _start_errors(session: Session, user: User, request: StartRequest) -> dict[str, str]:
-    errors = {}
-    if not request.title.strip():
-        errors["title"] = "Enter a title for the assessment"
-    elif len(request.title) > 300:
-        errors["title"] = "Enter a title of 300 characters or fewer"
-    if request.decision_kind not in DECISION_KINDS:
+def start_language(questionnaire: Questionnaire, language: str | None) -> str:
+    """The language an assessment is asked in: the one chosen if the questionnaire has it."""
+    return language if language in questionnaire.languages else questionnaire.default_language
+
+
+def start_errors(
+    session: Session, *, user: User, questionnaire: Questionnaire, request: StartRequest
+) -> dict[str, str]:
+    """What is wrong with a start request, by field (title, decision_kind, coauthors).
+
+    A question the questionnaire names for the start page is checked as step 1 would check
+    it, with its own messages in the chosen language; it must be answered here."""
+    errors = _start_answer_errors(questionnaire, request)
+    if "title" not in errors:
+        if not request.title.strip():
+            errors["title"] = "Enter a title for the assessment"
+        elif len(request.title.strip()) > TITLE_MAX:
+            errors["title"] = f"Enter a title of {TITLE_MAX} characters or fewer"
+    if (
+        "decision_kind" not in questionnaire.start
+        and request.decision_kind not in DECISION_KINDS
+    ):
         errors["decision_kind"] = "Select the kind of decision"
     colleagues = {u.id for u in department_staff(session, user.department_id)} - {user.id}
     if any(c not in colleagues for c in request.coauthor_ids):
         errors["coauthors"] = "Co-authors must be staff of your department"
+    return errors
+
+
+def _start_answers(
+    questionnaire: Questionnaire, request: StartRequest
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(answers, other texts) the start page gives the questions the questionnaire names."""
+    given = {"title": request.title.strip(), "decision_kind": request.decision_kind}
+    answers = {qid: given[role] for role, qid in questionnaire.start.items()}
+    other_texts = {}
+    kind = questionnaire.start_question("decision_kind")
+    if kind is not None and any(c.other for c in kind.choices):
+        other = request.decision_kind_other.strip()
+        if other:
+            other_texts[kind.id] = other
+    return answers, other_texts
+
+
+def _start_answer_errors(questionnaire: Questionnaire, request: StartRequest) -> dict[str, str]:
+    if not questionnaire.start:
+        return {}
+    language = start_language(questionnaire, request.language)
+    answers, _ = _start_answers(questionnaire, request)
+    evaluation = evaluate(questionnaire, {**_defaults(questionnaire), **answers},
+                          language=language)
+    errors = {}
+    for role, question_id in questionnaire.start.items():
+        question = questionnaire.question(question_id)
+        if is_unanswered(answers[question_id]):
+            errors[role] = TYPES[question.type].missing_message(question, language)
+        elif question_id in evaluation.invalid:
+            errors[role] = evaluation.invalid[question_id]
     return errors
 
 
@@ -162,11 +219,14 @@ def save_answers(
     revision: int,
     answers: dict[str, Any],
     other_texts: dict[str, str],
+    questionnaire: Questionnaire | None = None,
 ) -> list[str]:
     """Store changed answers if `revision` is still current; returns the ids that changed.
 
     The revision check and the update are one statement, so two saves that read the same
-    revision cannot both succeed, whichever database is underneath.
+    revision cannot both succeed, whichever database is underneath. Given the questionnaire,
+    a changed answer to a question its start page asks (`start`) becomes the assessment's
+    title or kind too.
     """
     access.require_editable(user, assessment)
     changed = {qid: value for qid, value in answers.items() if assessment.answers.get(qid) != value}
@@ -186,6 +246,12 @@ def save_answers(
         session.rollback()
         session.refresh(assessment)
         raise StaleRevision(assessment, _last_editor(session, assessment), user)
+    columns = _followed_columns(questionnaire, assessment, changed)
+    if columns:  # same transaction, after the revision check above succeeded
+        session.execute(sa.update(Assessment).where(Assessment.id == assessment.id)
+                        .values(columns))
+        for name, value in columns.items():
+            set_committed_value(assessment, name, value)
     # The object takes the values just stored, as unchanged (no second write), and keeps them
     # through the commit (no second read: expiring would reload the row on the next access).
     for name, value in (("answers", new_answers), ("other_texts", new_others),
@@ -197,6 +263,24 @@ def save_answers(
     finally:
         session.expire_on_commit = expire
     return sorted(changed)
+
+
+def _followed_columns(questionnaire: Questionnaire | None, assessment: Assessment,
+                      changed: dict[str, Any]) -> dict[str, str]:
+    """The title and kind that follow changed answers to the start page's questions: an
+    emptied or overlong title, or a kind that is not one of the choices, changes nothing."""
+    if questionnaire is None or not questionnaire.start:
+        return {}
+    columns = {}
+    title_id = questionnaire.start.get("title")
+    title = changed.get(title_id) if title_id in changed else None
+    if isinstance(title, str) and 0 < len(title.strip()) <= TITLE_MAX:
+        columns["title"] = title.strip()
+    kind_question = questionnaire.start_question("decision_kind")
+    kind = changed.get(kind_question.id) if kind_question else None
+    if isinstance(kind, str) and kind_question.choice(kind) is not None:
+        columns["decision_kind"] = kind
+    return {name: value for name, value in columns.items() if getattr(assessment, name) != value}
 
 
 def _last_editor(session: Session, assessment: Assessment) -> User | None:

@@ -163,6 +163,9 @@ class Questionnaire:
     path: str = ""
     content_hash: str = ""
     source: str = ""  # the file's text, stored with each version
+    # Extension: the questions the start page asks, by what they give the assessment
+    # ("title", "decision_kind"; see START_TYPES in schema.py) -> question id.
+    start: dict[str, str] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -174,6 +177,11 @@ class Questionnaire:
 
     def question(self, question_id: str) -> Question | None:
         return self._index().get(question_id)
+
+    def start_question(self, role: str) -> Question | None:
+        """The question the start page asks for `role` ("title" or "decision_kind"), if any."""
+        question_id = self.start.get(role)
+        return self.question(question_id) if question_id else None
 
     def section_of(self, question_id: str) -> Section | None:
         for section in self.sections:

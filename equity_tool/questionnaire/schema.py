@@ -9,7 +9,7 @@ from typing import Any
 
 from .expressions import _KEYWORDS, FUNCTIONS, Scope
 from .model import Question, Questionnaire, Rule, Section
-from .problems import Problems
+from .problems import Problems, did_you_mean
 from .questions import check_rows_from, read_choices, read_question
 from .reader import LANGUAGE, Reader
 from .scoring import read_scoring
@@ -17,9 +17,12 @@ from .yamlfile import YList, YMap
 
 TOP_KEYS = {
     "id", "version", "title", "summary", "languages", "export", "choice_lists", "sections",
-    "scoring", "review",
+    "scoring", "review", "start",
 }  # fmt: skip
 SECTION_KEYS = {"id", "title", "intro", "show_if", "questions"}
+# Extension `start`: what the start page asks -> the type of question that may ask it.
+START_TYPES = {"title": "text", "decision_kind": "single_choice"}
+START_VALUE_MAX = 100  # a decision kind's value is stored as the assessment's kind
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RESERVED = _KEYWORDS | set(FUNCTIONS)
 
@@ -48,6 +51,7 @@ def read_questionnaire(
         "sections": tuple(sections),
         "scoring": read_scoring(reader, root, questions),
         "department_signoff": _signoff(reader, root),
+        "start": _start(reader, root, sections),
         "export_template": _template(reader, root, path, check_files),
         "path": path,
     }
@@ -243,6 +247,62 @@ def _signoff(reader: Reader, root: YMap) -> bool:
         if "department_signoff" in review
         else False
     )
+
+
+def _start(reader: Reader, root: YMap, sections: list[Section]) -> dict[str, str]:
+    """Extension: `start: {title: QUESTION_ID, decision_kind: QUESTION_ID}`, the questions the
+    start page asks (in their own words) and stores as answers, so step 1 does not ask again."""
+    if "start" not in root:
+        return {}
+    node = root.get("start")
+    if not isinstance(node, YMap) or not node:
+        reader.problems.error(
+            root.at("start"),
+            "start must be a mapping like {title: QUESTION_ID, decision_kind: QUESTION_ID}",
+        )
+        return {}
+    reader.keys(node, set(START_TYPES), set(), "start")
+    found = {q.id: (q, s) for s in sections for q in s.questions}
+    result: dict[str, str] = {}
+    for role, type_name in START_TYPES.items():
+        if role not in node:
+            continue
+        question_id = reader.identifier(node, role, f"start: {role}")
+        if question_id is None:
+            continue
+        where = node.at(role)
+        if question_id not in found:
+            hint = did_you_mean(question_id, found)
+            reader.problems.error(
+                where, f"start: {role} names '{question_id}', which is not a question of "
+                f"this file{hint}"
+            )
+            continue
+        question, section = found[question_id]
+        if not question.type:  # its unknown type is reported already
+            continue
+        problem = _start_problem(role, type_name, question, section)
+        if problem:
+            reader.problems.error(where, f"start: {role}: {problem}")
+        else:
+            result[role] = question_id
+    return result
+
+
+def _start_problem(role: str, type_name: str, question: Question, section: Section) -> str | None:
+    """Why `question` cannot be the start page's `role` question, or None."""
+    name = f"'{question.id}' (line {question.line})"
+    if question.type != type_name:
+        return f"{name} is a {question.type} question; {role} needs a {type_name} question"
+    if question.show_if is not None or section.show_if is not None:
+        where = "it has" if question.show_if is not None else f"its section '{section.id}' has"
+        return (f"{name} cannot be asked on the start page: {where} a show_if, and the start "
+                "page always asks its questions")
+    long = next((c.value for c in question.choices if len(c.value) > START_VALUE_MAX), None)
+    if long:
+        return (f"the choice value '{long[:20]}…' of {name} is too long: the value of a "
+                f"decision kind has at most {START_VALUE_MAX} characters")
+    return None
 
 
 def _template(reader: Reader, root: YMap, path: str, check_files: bool) -> str | None:

@@ -121,5 +121,5 @@ def test_check_refuses_a_changed_version_that_assessments_use(app, runner, sessi
     path.write_text(path.read_text().replace("Rapid equity check,", "Quick equity check,"))
     result = runner.invoke(args=["questionnaires", "check", str(path)])
     assert result.exit_code == 1
-    assert (f"{path}:10:1: error: the content of version '2026.1' changed, but 1 "
+    assert (f"{path}:10:1: error: the content of version '2026.2' changed, but 1 "
             "assessment(s) were started on it") in result.stdout

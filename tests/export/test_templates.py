@@ -73,7 +73,7 @@ def test_the_documented_example_context(rapid):
     assert context["assessment"]["approved"] == {"iso": "2026-03-04T15:30:00+00:00",
                                                  "text": "4 March 2026", "time": "15:30"}
     assert context["assessment"]["questionnaire"] == {
-        "id": "rapid-equity-check", "title": "Rapid equity check", "version": "2026.1"}
+        "id": "rapid-equity-check", "title": "Rapid equity check", "version": "2026.2"}
     assert context["level"]["label"] == "Low concern" and not context["is_draft"]
     assert context["scores"][0] == {"id": "highest_burden", "value": 1, "value_text": "1",
                                     "label": "Highest burden on any group (0-3)", "max": 3,

@@ -87,7 +87,7 @@ def test_a_councillor_sees_approved_assessments_only_newest_approval_first(shelf
     first = [squash(td.text_content())
              for td in page.all("//table[@id='reading-room']/tbody/tr[1]/td")]
     assert first[:4] == ["Lighthouse branch evenings", "Transportation",
-                         "Rapid equity check 2026.1", "Low concern"]
+                         "Rapid equity check 2026.2", "Low concern"]
     assert page.all("//header//a[.='Reading room']")
 
 
@@ -169,7 +169,7 @@ def test_the_reading_view_shows_answers_scores_flags_and_the_review_record(shelf
     about = {squash(row.xpath("dt")[0].text_content()): squash(row.xpath("dd")[0].text_content())
              for row in page.all("//dl[@id='about']/div")}
     assert about["Department"] == "Transportation"
-    assert about["Questionnaire"] == "Rapid equity check, version 2026.1"
+    assert about["Questionnaire"] == "Rapid equity check, version 2026.2"
     assert about["Impact level"] == "Low concern"
     assert about["State"] == "Approved"
     assert "Burdens are small and no existing gap is likely to grow." in page.text()

@@ -54,12 +54,12 @@ def test_starting_pins_the_assessment_to_the_questionnaire_version(staff, sessio
     assessment_id = start(staff)
     assessment = session.get(Assessment, assessment_id)
     assert (assessment.questionnaire_id, assessment.questionnaire_version) == (
-        "rapid-equity-check", "2026.1")
+        "rapid-equity-check", "2026.2")
     stored = session.exec(select(QuestionnaireVersion)).all()
-    assert {(v.questionnaire_id, v.version) for v in stored} >= {("rapid-equity-check", "2026.1")}
+    assert {(v.questionnaire_id, v.version) for v in stored} >= {("rapid-equity-check", "2026.2")}
     page = staff.get_page(f"/assessments/{assessment_id}")
     statuses = [s.text_content() for s in page.by_class("task-list__status")]
-    assert statuses == ["Not started"] * 3
+    assert statuses == ["In progress", "Not started", "Not started"]  # the title is answered
     events = session.exec(select(AssessmentEvent)).all()
     assert [(e.action, e.to_state) for e in events] == [("started", "draft")]
 
@@ -68,7 +68,8 @@ def test_starting_without_a_title_shows_the_problem_and_creates_nothing(staff, s
     page = staff.get_page(RAPID)
     response = staff.submit(page, {"title": "", "decision_kind": "program"})
     assert response.status == 422
-    assert response.error_summary == ["Enter a title for the assessment"]
+    # asked with step 1's own question (the questionnaire's `start`)
+    assert response.error_summary == ["Enter an answer for “Name of the decision”"]
     assert session.exec(select(Assessment)).all() == []
 
 
@@ -129,7 +130,7 @@ def test_save_and_continue_goes_to_the_next_step_and_updates_the_task_list(staff
     assert statuses == ["Completed", "Not started", "Not started"]
     changes = session.exec(select(AnswerChange).where(
         AnswerChange.assessment_id == assessment_id)).all()
-    assert {c.question_id for c in changes} == set(STEP_ONE)
+    assert {c.question_id for c in changes} == set(STEP_ONE) - {"title"}  # given at the start
 
 
 def test_save_and_return_goes_to_the_task_list(staff):
@@ -271,9 +272,11 @@ def test_check_answers_and_submit(staff, session):
     assert check.h1 == "Check your answers"
     refused = staff.submit(check, {}, form="//form[contains(@action, '/submit')]")
     assert refused.status == 422
-    assert refused.error_summary[0] == "Enter an answer for “Name of the decision”"
+    # the title was answered on the start page; the step's next question is the first missing
+    assert refused.error_summary[0] == ("Enter an answer for “What is being decided, and what "
+                                        "result should it bring for the community?”")
     href = refused.all("//div[@class='error-summary']//a")[0].get("href")
-    assert href == step_url(assessment_id, "decision") + "#q-title"
+    assert href == step_url(assessment_id, "decision") + "#q-decision_summary"
     _fill_in_everything(staff, assessment_id)
     check = staff.get_page(f"/assessments/{assessment_id}/check")
     assert "Summer library hours" in check.text()

@@ -159,10 +159,10 @@ def _posted_step(assessment_id: int, section_id: str):
     return assessment, questionnaire, section, parsed
 
 
-def _save(assessment, parsed) -> None:
+def _save(assessment, questionnaire, parsed) -> None:
     use_cases.save_answers(
         get_session(), user=current_user, assessment=assessment, revision=parsed.revision,
-        answers=parsed.answers, other_texts=parsed.other_texts,
+        answers=parsed.answers, other_texts=parsed.other_texts, questionnaire=questionnaire,
     )
 
 
@@ -173,7 +173,7 @@ def save_section(assessment_id: int, section_id: str):
     typed = {**assessment.answers, **parsed.answers}
     typed_others = {**assessment.other_texts, **parsed.other_texts}
     try:
-        _save(assessment, parsed)
+        _save(assessment, questionnaire, parsed)
     except use_cases.StaleRevision as stale:
         # Nothing was saved; show the page again with what the person typed still in it.
         return _render_section(
@@ -226,7 +226,7 @@ def autosave(assessment_id: int, section_id: str):
     before = evaluated(assessment, questionnaire, old_answers) \
         if has_conditions(questionnaire) else None
     try:
-        _save(assessment, parsed)
+        _save(assessment, questionnaire, parsed)
     except use_cases.StaleRevision as stale:
         return render_template(
             "assessments/autosave.html",

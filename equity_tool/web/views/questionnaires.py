@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
-from wtforms.validators import InputRequired, Length
 
 from equity_tool.assessments import access
 from equity_tool.assessments import service as use_cases
@@ -19,18 +18,12 @@ MINUTES_PER_QUESTION = 2  # a rough guide for the start page; long texts take lo
 
 
 class StartForm(FlaskForm):
-    title = StringField(
-        "Title of the assessment",
-        validators=[
-            InputRequired("Enter a title for the assessment"),
-            Length(max=300, message="Enter a title of 300 characters or fewer"),
-        ],
-    )
-    decision_kind = RadioField(
-        "What kind of decision is it?",
-        choices=[SelectChoice(value, label) for value, label in use_cases.DECISION_KINDS.items()],
-        validators=[InputRequired("Select the kind of decision")],
-    )
+    """The start page. The title and the kind are checked by the use case (`start_errors`):
+    where the questionnaire names its own questions for them, as step 1 checks its answers."""
+
+    title = StringField("Title of the assessment")
+    decision_kind = RadioField("What kind of decision is it?", validate_choice=False)
+    decision_kind_other = StringField()
     language = RadioField("Language of the questions", validate_choice=True)
     coauthors = SelectMultipleField(
         "Co-authors (optional)",
@@ -74,22 +67,35 @@ def start(questionnaire_id: str):
     form.coauthors.choices = [SelectChoice(u.id, u.name) for u in colleagues]
     if not form.language.data:  # one-language questionnaires show no language choice
         form.language.data = questionnaire.default_language
-    if access.may_start(current_user) and form.validate_on_submit():
+    # The questionnaire's own questions are asked in the language chosen (on a first visit,
+    # its default language); the rest of the page stays in its default language.
+    question_lang = use_cases.start_language(questionnaire, form.language.data)
+    kind_question = questionnaire.start_question("decision_kind")
+    form.decision_kind.choices = (
+        [SelectChoice(c.value, c.label.get(question_lang)) for c in kind_question.choices]
+        if kind_question
+        else [SelectChoice(value, label) for value, label in use_cases.DECISION_KINDS.items()]
+    )
+    if access.may_start(current_user) and form.is_submitted():
         request_ = use_cases.StartRequest(
-            title=form.title.data,
-            decision_kind=form.decision_kind.data,
+            title=form.title.data or "",
+            decision_kind=form.decision_kind.data or "",
             coauthor_ids=tuple(form.coauthors.data or ()),
             language=form.language.data or questionnaire.default_language,
+            decision_kind_other=form.decision_kind_other.data or "",
         )
-        try:
-            assessment = use_cases.start(
-                session, user=current_user, questionnaire=questionnaire, request=request_
-            )
-        except use_cases.BadStart as bad:
-            for name, message in bad.errors.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
-            return redirect(url_for("assessments.task_list", assessment_id=assessment.id))
+        if form.validate():
+            try:
+                assessment = use_cases.start(
+                    session, user=current_user, questionnaire=questionnaire, request=request_
+                )
+            except use_cases.BadStart as bad:
+                _add_errors(form, bad.errors)
+            else:
+                return redirect(url_for("assessments.task_list", assessment_id=assessment.id))
+        else:  # show every problem at once, the title's and the kind's too
+            _add_errors(form, use_cases.start_errors(
+                session, user=current_user, questionnaire=questionnaire, request=request_))
     questions = [q for q in questionnaire.questions() if q.answerable]
     return render_template(
         "questionnaires/start.html",
@@ -99,7 +105,18 @@ def start(questionnaire_id: str):
         minutes=len(questions) * MINUTES_PER_QUESTION,
         question_count=len(questions),
         lang=questionnaire.default_language,
+        question_lang=question_lang,
+        title_question=questionnaire.start_question("title"),
+        kind_question=kind_question,
     ), 422 if form.errors else 200
+
+
+def _add_errors(form: StartForm, errors: dict[str, str]) -> None:
+    """The use case's messages beside their fields (one per field: the first is shown)."""
+    for name, message in errors.items():
+        field = getattr(form, name)
+        if message not in field.errors:
+            field.errors = [*field.errors, message]
 
 
 LANGUAGE_NAMES = {
