@@ -89,6 +89,10 @@ def test_the_whole_review_round_trip(open_as, live_app, assert_no_axe_violations
     staff = open_as(STAFF)
     task_list = start_assessment(staff, FULL, TITLE)
     assessment_id = int(task_list.rsplit("/", 1)[1])
+    # Nothing asked twice: step 1 shows what the start page asked, answered, in its words.
+    staff.get_by_role("link", name=re.compile(r"^1\. About the proposal")).click()
+    expect(staff.get_by_label(re.compile(r"^Name of the proposal"))).to_have_value(TITLE)
+    expect(staff.get_by_label("Program or service")).to_be_checked()
     store_answers(live_app, assessment_id)
     staff_unread = submit(staff, task_list)
 
@@ -238,6 +242,11 @@ def staff_answer(staff: Page, task_list: str, axe) -> None:
     expect(summary).to_contain_text("The equity officer returned this assessment")
     expect(summary.locator("li")).to_have_count(1)
     expect(summary.locator("li")).to_contain_text(f"{LEAD}: {COMMENT}")
+    # what the officer decided: the note with the return, and the step that needs changes
+    expect(summary).to_contain_text("One answer to change; the rest is thorough.")
+    expect(staff.locator("#steps-needing-changes")).to_contain_text("About the proposal")
+    step = staff.locator(".task-list__item", has_text="About the proposal")
+    expect(step.locator(".tag--warning")).to_have_text("Needs changes")
     axe(staff)  # the returned task list, with the comment summary
 
     summary.get_by_role("link", name="Reply to the comments").click()
