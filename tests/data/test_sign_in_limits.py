@@ -8,20 +8,12 @@ import pytest
 from sqlmodel import Session, select
 
 from equity_tool.accounts import service as accounts
-from equity_tool.core.db import create_engine
 from equity_tool.core.models import SignInAttempt, SignInLimit, utcnow
 
 # Addresses for documentation (RFC 5737): A is where the guesses come from, B is elsewhere.
 A, B = "192.0.2.1", "198.51.100.7"
 PASSWORD = "a good password"
 OFFICER = "officer@example.org"
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = create_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import logging
 import pytest
 from sqlmodel import select
 
-from equity_tool import demo
 from equity_tool.core.models import Assessment
+from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.both_databases
 
@@ -26,23 +26,8 @@ CORPUS = [
 ]
 
 
-@pytest.fixture
-def demo_app(app, session):
-    with app.app_context():
-        demo.create_demo_data(session, app.extensions["equity_tool.registry"])
-    return app
-
-
 def by_title(session, title: str) -> Assessment:
     return session.exec(select(Assessment).where(Assessment.title == title)).one()
-
-
-def signed_in(app, role: str):
-    client = app.test_client()
-    email = next(e for r, (e, _, _) in demo.DEMO_USERS.items() if r == role)
-    page = client.get_page("/sign-in")
-    assert client.submit(page, {"email": email, "password": demo.DEMO_PASSWORD}).status == 302
-    return client
 
 
 def no_server_error(client, caplog, url: str, form: dict) -> int:

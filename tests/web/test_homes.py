@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from equity_tool import demo
-
-
-@pytest.fixture
-def demo_app(app, session):
-    with app.app_context():
-        demo.create_demo_data(session, app.extensions["equity_tool.registry"])
-    return app
+from tests.web.conftest import signed_in
 
 
 def home_of(app, role: str, query: str = ""):
-    client = app.test_client()
-    email = next(e for r, (e, _, _) in demo.DEMO_USERS.items() if r == role)
-    page = client.get_page("/sign-in")
-    assert client.submit(page, {"email": email, "password": demo.DEMO_PASSWORD}).status == 302
-    return client.get_page(f"/{query}", 400 if "bogus" in query else 200)
+    return signed_in(app, role).get_page(f"/{query}", 400 if "bogus" in query else 200)
 
 
 def titles(page, table: int = 1) -> list[str]:

@@ -5,26 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from equity_tool import demo
 from equity_tool.assessments import lists
 from equity_tool.core.models import Assessment, QuestionnaireVersion
+from tests.web.conftest import signed_in
 
 TITLES = ("Parking meter hours downtown", "Summer hours at branch libraries")
-
-
-@pytest.fixture
-def demo_app(app, session):
-    with app.app_context():
-        demo.create_demo_data(session, app.extensions["equity_tool.registry"])
-    return app
-
-
-def signed_in(app, role: str):
-    client = app.test_client()
-    email = next(e for r, (e, _, _) in demo.DEMO_USERS.items() if r == role)
-    page = client.get_page("/sign-in")
-    assert client.submit(page, {"email": email, "password": demo.DEMO_PASSWORD}).status == 302
-    return client
 
 
 def pin_to_an_unreadable_version(session, title: str) -> None:
