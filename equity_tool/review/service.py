@@ -33,6 +33,7 @@ from equity_tool.core.vocabulary import AssessmentState as State
 from equity_tool.core.vocabulary import Role
 from equity_tool.notifications import service as notifications
 from equity_tool.questionnaire import TYPES, Questionnaire, evaluate
+from equity_tool.review import diff
 from equity_tool.review.workflow import DONE, Action, InvalidTransition, actions_for, decide
 
 log = logging.getLogger(__name__)
@@ -320,8 +321,6 @@ class Change:
         """The new answer with the deleted words in <del> and the inserted ones in <ins>, as
         Markup (review/diff.py): markdown rendered as everywhere else, anything else escaped
         with its line breaks kept."""
-        from equity_tool.review import diff
-
         return diff.marked(self.old, self.new, self.shown_as)
 
 
