@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -11,13 +11,20 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.mutable import MutableDict
 from sqlmodel import Field, SQLModel
 
-from equity_tool.core.vocabulary import DEPARTMENT_ROLES, AssessmentState, Role
+from equity_tool.core.vocabulary import (
+    DEPARTMENT_ROLES,
+    AssessmentState,
+    ItemKind,
+    ItemStatus,
+    Role,
+)
 
 # The largest id an integer key holds (PostgreSQL's integer): a URL naming a larger one names
 # nothing, and must be a 404, not a database error.
 MAX_ID = 2**31 - 1
 
-__all__ = ["DEPARTMENT_ROLES", "AssessmentState", "Role"]  # re-exported for callers
+# re-exported for callers
+__all__ = ["DEPARTMENT_ROLES", "AssessmentState", "ItemKind", "ItemStatus", "Role"]
 
 # Named constraints let Alembic's SQLite batch mode (which rebuilds tables) find and change them.
 SQLModel.metadata.naming_convention = {
@@ -165,6 +172,11 @@ class Assessment(SQLModel, table=True):
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # What the equity officer's approval depends on, if anything.
     conditions: str | None = Field(default=None, sa_type=sa.Text)
+    # The verdict as of the last submission or approval (band id), kept in a column so the
+    # dashboard and reports count levels in the database instead of re-scoring every answer.
+    impact_level: str | None = Field(default=None, sa_type=sa.String(100), index=True)
+    # From the questionnaire's `follow_up.next_review` answer, set when approved.
+    next_review_on: date | None = Field(default=None, index=True)
 
 
 class AssessmentCoauthor(SQLModel, table=True):
@@ -310,3 +322,83 @@ class Notification(SQLModel, table=True):
     # from sending it twice, taken over once it is older than a lease (its worker died).
     email_claimed_by: str | None = Field(default=None, sa_type=sa.String(100))
     email_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AssessmentFlag(SQLModel, table=True):
+    """A flag raised on an assessment as of its last submission or approval, for counting."""
+
+    __tablename__ = "assessment_flags"
+
+    assessment_id: int = Field(foreign_key="assessments.id", primary_key=True)
+    flag_id: str = Field(sa_type=sa.String(100), primary_key=True, index=True)
+    severity: str = Field(sa_type=sa.String(20))
+
+
+class FollowUpItem(SQLModel, table=True):
+    """A promise of an approved assessment (a tracked table's row), followed up after approval.
+
+    Keyed by (assessment, question id, row position), as the format says; the approved answers
+    never change, progress lives in the item's updates.
+    """
+
+    __tablename__ = "follow_up_items"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "question_id", "position"),
+        # The department's list (due first) and the dashboard's counts by status.
+        sa.Index("ix_follow_up_items_department_due", "department_id", "due_on"),
+        sa.Index("ix_follow_up_items_status_due", "status", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    # Copied from the assessment so a department's items page and counts need no join.
+    department_id: int = Field(foreign_key="departments.id")
+    question_id: str = Field(sa_type=sa.String(100))
+    position: int  # 1-based row position in the tracked table
+    kind: ItemKind = Field(sa_type=EnumText(ItemKind))
+    title: str = Field(sa_type=sa.Text)
+    owner: str | None = Field(default=None, sa_type=sa.String(300))
+    due_on: date | None = None
+    baseline: str | None = Field(default=None, sa_type=sa.String(200))
+    target: str | None = Field(default=None, sa_type=sa.String(200))
+    status: ItemStatus = Field(default=ItemStatus.NOT_STARTED, sa_type=EnumText(ItemStatus))
+    status_reason: str | None = Field(default=None, sa_type=sa.Text)  # why it was dropped
+    # The latest recorded value of a measure, copied from its newest update for the dashboard.
+    latest_value: str | None = Field(default=None, sa_type=sa.String(200))
+    latest_value_on: date | None = None
+    latest_update_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Every update states the revision it read; an update based on an older one is refused.
+    revision: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FollowUpUpdate(SQLModel, table=True):
+    """One entry in an item's append-only history: progress posted by the department, or a
+    change the tool made (created, changed or dropped by a new approval)."""
+
+    __tablename__ = "follow_up_updates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="follow_up_items.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="users.id")  # None: the tool
+    # "progress", "created", "changed" (a new approval changed the row) or "removed"
+    kind: str = Field(default="progress", sa_type=sa.String(20))
+    status: ItemStatus = Field(sa_type=EnumText(ItemStatus))
+    note: str | None = Field(default=None, sa_type=sa.Text)  # markdown
+    value: str | None = Field(default=None, sa_type=sa.String(200))  # a measure's value
+    happened_on: date = Field(default_factory=lambda: utcnow().date())
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Reminder(SQLModel, table=True):
+    """That a reminder was sent, so each item and event notifies once, never every day.
+
+    `subject` is "item:ID" or "assessment:ID"; `event` is "overdue" or "next review", with the
+    due date it was about, so a new due date (after a reopening) can remind again.
+    """
+
+    __tablename__ = "reminders"
+
+    subject: str = Field(sa_type=sa.String(60), primary_key=True)
+    event: str = Field(sa_type=sa.String(60), primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

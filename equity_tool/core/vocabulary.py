@@ -34,3 +34,23 @@ EDITABLE = frozenset({AssessmentState.DRAFT, AssessmentState.RETURNED})
 # Waiting for the equity officer, oldest first in the queue.
 AWAITING_REVIEW = frozenset({AssessmentState.SUBMITTED, AssessmentState.RESUBMITTED,
                              AssessmentState.IN_REVIEW})
+
+
+class ItemKind(StrEnum):
+    """What a follow-up item is: an action someone promised, or something the city counts."""
+
+    COMMITMENT = "commitment"
+    MEASURE = "measure"
+
+
+class ItemStatus(StrEnum):
+    NOT_STARTED = "not started"
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+# An item in one of these states is finished: never overdue, and takes no more updates
+# (dropped) or only a correction (done).
+CLOSED_ITEM_STATUSES = frozenset({ItemStatus.DONE, ItemStatus.DROPPED})
