@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from equity_tool.assessments import access
+from equity_tool.assessments import access, verdict
 from equity_tool.assessments.service import NotReady, coauthors, submission_problems
 from equity_tool.core.exceptions import BadRequest, Conflict, NotFound
 from equity_tool.core.models import (
@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 
 VERDICTS = ("acceptable", "needs changes")
 MAX_TEXT = 20_000
+
+# The verdict counted by the dashboard and reports is the one the officer saw or approved.
+_VERDICT_KEPT = frozenset({State.SUBMITTED, State.RESUBMITTED, State.APPROVED})
 
 
 class TransitionConflict(Conflict):
@@ -105,6 +108,8 @@ def transition(session: Session, *, user: User, assessment: Assessment,
     if target in (State.SUBMITTED, State.RESUBMITTED):
         # A snapshot each time it reaches the officer: "what changed" compares these.
         _snapshot(session, assessment, user, now)
+    if target in _VERDICT_KEPT:
+        verdict.record(session, assessment, questionnaire)
     event = AssessmentEvent(assessment_id=assessment.id, user_id=user.id, action=DONE[action],
                             from_state=seen, to_state=target, note=note, at=now)
     session.add(event)

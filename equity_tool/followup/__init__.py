@@ -1,0 +1,1 @@
+"""Follow-up after approval: the promises an assessment makes, and the progress on them."""
