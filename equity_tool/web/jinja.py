@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 
 from equity_tool.core import markdown as markdown_dialect
@@ -89,7 +89,15 @@ def _clock(local: datetime) -> str:
     return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def url_with(**changes: Any) -> str:
+    """This page's URL with some query arguments changed (a pager keeps the list's filters)."""
+    arguments = request.args.to_dict()
+    arguments.update({key: str(value) for key, value in changes.items()})
+    return url_for(request.endpoint, **(request.view_args or {}), **arguments)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(url_with, "url_with")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_time, "time_of_day")
     for name, fn in {
