@@ -13,8 +13,9 @@ from .answertypes import (
     table_rows,
 )
 from .evaluate import Evaluation, evaluate
+from .followup import TrackedRow, next_review_date, tracked_rows
 from .loader import LoadResult, load_file, load_folder, load_paths, load_text, questionnaire_files
-from .model import Band, Choice, Flag, Question, Questionnaire, Section, Text
+from .model import Band, Choice, Flag, Question, Questionnaire, Section, Text, Tracks
 from .problems import Problem
 
 __all__ = [
@@ -29,15 +30,19 @@ __all__ = [
     "Questionnaire",
     "Section",
     "Text",
+    "TrackedRow",
+    "Tracks",
     "evaluate",
     "is_unanswered",
     "load_file",
     "load_folder",
     "load_paths",
     "load_text",
+    "next_review_date",
     "picked_values",
     "questionnaire_files",
     "rows_by_choice",
     "stored_rows",
     "table_rows",
+    "tracked_rows",
 ]

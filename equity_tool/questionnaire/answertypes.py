@@ -329,7 +329,7 @@ class InfoType(AnswerType):
 
 class TableType(AnswerType):
     name = "table"
-    keys = frozenset({"columns", "min_rows", "max_rows", "rows_from"})
+    keys = frozenset({"columns", "min_rows", "max_rows", "rows_from", "tracks"})
     scalar = False
     macro = "table"
     shown_as = "table"

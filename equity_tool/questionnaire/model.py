@@ -44,6 +44,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Tracks:
+    """A table's `tracks`: which of its columns make a follow-up item of each row.
+
+    `kind` is "commitment" or "measure"; the other fields are column ids of the table.
+    """
+
+    kind: str
+    title: str
+    owner: str | None = None
+    due: str | None = None
+    baseline: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: str
@@ -76,6 +91,8 @@ class Question:
     max_rows: int | None = None
     rows_from: str | None = None
     text: Text | None = None  # info
+    tracks: Tracks | None = None  # table: its rows become follow-up items when approved
+    private: bool = False  # never shown to the public (questions and table columns)
 
     @property
     def answerable(self) -> bool:
@@ -166,6 +183,10 @@ class Questionnaire:
     # Extension: the questions the start page asks, by what they give the assessment
     # ("title", "decision_kind"; see START_TYPES in schema.py) -> question id.
     start: dict[str, str] = field(default_factory=dict)
+    # `follow_up: {next_review: ID}`: a date question, when the department reviews it again.
+    next_review: str | None = None
+    # `publish: {summary: ID}`: a long_text question, the plain-language public summary.
+    public_summary: str | None = None
 
     @property
     def default_language(self) -> str:
@@ -177,6 +198,10 @@ class Questionnaire:
 
     def question(self, question_id: str) -> Question | None:
         return self._index().get(question_id)
+
+    def tracked_questions(self) -> list[Question]:
+        """The table questions with `tracks`, in file order."""
+        return [q for q in self.questions() if q.tracks is not None]
 
     def start_question(self, role: str) -> Question | None:
         """The question the start page asks for `role` ("title" or "decision_kind"), if any."""

@@ -54,3 +54,8 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a known word is close to `word`, else ''."""
     close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.7)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def article(word: str) -> str:
+    """'a text', 'an email': the word with its indefinite article."""
+    return f"{'an' if str(word)[:1].lower() in 'aeiou' else 'a'} {word}"

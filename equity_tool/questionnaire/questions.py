@@ -12,15 +12,15 @@ from dataclasses import replace
 from typing import Any
 
 from .answertypes import TYPES, CheckContext, is_unanswered
-from .model import Choice, Question
-from .problems import did_you_mean
+from .model import Choice, Question, Tracks
+from .problems import article, did_you_mean
 from .reader import Reader
 from .values import as_date
 from .yamlfile import YList, YMap
 
 COMMON_KEYS = {
     "id", "type", "label", "help", "required", "show_if", "default", "placeholder",
-    "review_guidance", "validate",
+    "review_guidance", "validate", "private",
 }  # fmt: skip
 CHOICE_KEYS = {"value", "label", "points", "exclusive", "other"}
 _CHOICE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -55,6 +55,8 @@ def read_question(reader: Reader, node: Any, choice_lists: dict, column: bool = 
     }
     if column and isinstance(node.get("required"), bool):
         fields["required"] = node["required"]
+    if "private" in node:
+        fields["private"] = reader.boolean(node, "private", "private")
     fields.update(_TYPE_READERS.get(type_name, _no_keys)(reader, node, choice_lists))
     question = Question(**fields)
     default = _checked_default(reader, node, question)
@@ -298,7 +300,100 @@ def _table(reader: Reader, node: YMap, choice_lists: dict) -> dict:
     _ordered(reader, node, fields.get("min_rows"), fields.get("max_rows"), "min_rows", "max_rows")
     if "rows_from" in node:
         fields["rows_from"] = reader.text_value(node, "rows_from")
+    if "tracks" in node:
+        fields["tracks"] = read_tracks(reader, node, tuple(columns))
     return fields
+
+
+TRACKS_KINDS = ("commitment", "measure")
+# What each key of `tracks` names -> the column types it may name. The contract's "a text
+# column" is the type `text`: a title or an owner is one line, shown in lists and messages,
+# where a long_text (markdown, many lines) does not fit (docs/questionnaire-engine.md).
+TRACKS_COLUMNS = {
+    "title": ("text",),
+    "owner": ("text",),
+    "due": ("date",),
+    "baseline": ("text", "number"),
+    "target": ("text", "number"),
+}
+TRACKS_EXAMPLE = "{kind: commitment, title: COLUMN_ID, owner: COLUMN_ID, due: COLUMN_ID}"
+
+
+def read_tracks(reader: Reader, table: YMap, columns: tuple[Question, ...]) -> Tracks | None:
+    """A table's `tracks`: its kind, and which of its columns are the title, owner, due date,
+    baseline and target of the follow-up item each row becomes. None after any problem."""
+    node = table.get("tracks")
+    if not isinstance(node, YMap):
+        reader.problems.error(
+            table.at("tracks"), f"tracks must be a mapping like {TRACKS_EXAMPLE}"
+        )
+        return None
+    errors = _error_count(reader)
+    reader.keys(node, {"kind", *TRACKS_COLUMNS}, {"kind", "title"}, "tracks")
+    kind = reader.choice_of(node, "kind", TRACKS_KINDS, "tracks: kind") if "kind" in node else None
+    by_id = {c.id: c for c in columns}
+    named: dict[str, str] = {}  # column id -> the key that named it first
+    found: dict[str, str] = {}
+    for key, types in TRACKS_COLUMNS.items():
+        if key not in node:
+            continue
+        column_id = _tracked_column(reader, node, key, types, by_id)
+        if column_id is None:
+            continue
+        if column_id in named:
+            reader.problems.error(
+                node.at(key),
+                f"tracks: {key} names the column '{column_id}', which is already the "
+                f"{named[column_id]}; each key names a different column",
+            )
+            continue
+        named[column_id] = key
+        found[key] = column_id
+    if kind == "commitment":
+        for key in ("baseline", "target"):
+            if key in found:
+                reader.problems.warning(
+                    node.key_at(key),
+                    f"tracks: {key} is for measures, and this table tracks commitments "
+                    "(did you mean kind: measure?)",
+                )
+    if _error_count(reader) > errors or kind is None or "title" not in found:
+        return None
+    return Tracks(kind=kind, **found)
+
+
+def _error_count(reader: Reader) -> int:
+    return sum(1 for p in reader.problems.items if p.is_error)
+
+
+def _tracked_column(
+    reader: Reader, node: YMap, key: str, types: tuple[str, ...], by_id: dict[str, Question]
+) -> str | None:
+    """The id of the column that `tracks: KEY` names, after checking it exists and its type."""
+    column_id = reader.text_value(node, key)
+    if column_id is None:
+        reader.problems.error(node.at(key), f"tracks: {key} must be the id of a column, as text")
+        return None
+    wanted = " or ".join(types)
+    column = by_id.get(column_id)
+    if column is None:
+        hint = did_you_mean(column_id, by_id)
+        known = f"; the columns are {', '.join(by_id)}" if by_id and not hint else ""
+        if column_id == "row":
+            known = "; 'row' holds the choice of a rows_from row, not an answer"
+        reader.problems.error(
+            node.at(key),
+            f"tracks: {key} names '{column_id}', which is not a column of this table{hint}{known}",
+        )
+        return None
+    if column.type and column.type not in types:
+        reader.problems.error(
+            node.at(key),
+            f"tracks: {key} names '{column_id}' (line {column.line}), "
+            f"{article(column.type)} column; {key} needs a {wanted} column",
+        )
+        return None
+    return column_id
 
 
 def _info(reader: Reader, node: YMap, choice_lists: dict) -> dict:

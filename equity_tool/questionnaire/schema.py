@@ -9,7 +9,7 @@ from typing import Any
 
 from .expressions import _KEYWORDS, FUNCTIONS, Scope
 from .model import Question, Questionnaire, Rule, Section
-from .problems import Problems, did_you_mean
+from .problems import Problems, article, did_you_mean
 from .questions import check_rows_from, read_choices, read_question
 from .reader import LANGUAGE, Reader
 from .scoring import read_scoring
@@ -17,7 +17,7 @@ from .yamlfile import YList, YMap
 
 TOP_KEYS = {
     "id", "version", "title", "summary", "languages", "export", "choice_lists", "sections",
-    "scoring", "review", "start",
+    "scoring", "review", "start", "follow_up", "publish",
 }  # fmt: skip
 SECTION_KEYS = {"id", "title", "intro", "show_if", "questions"}
 # Extension `start`: what the start page asks -> the type of question that may ask it.
@@ -52,6 +52,8 @@ def read_questionnaire(
         "scoring": read_scoring(reader, root, questions),
         "department_signoff": _signoff(reader, root),
         "start": _start(reader, root, sections),
+        "next_review": _named(reader, root, "follow_up", "next_review", "date", sections),
+        "public_summary": _named(reader, root, "publish", "summary", "long_text", sections),
         "export_template": _template(reader, root, path, check_files),
         "path": path,
     }
@@ -303,6 +305,64 @@ def _start_problem(role: str, type_name: str, question: Question, section: Secti
         return (f"the choice value '{long[:20]}…' of {name} is too long: the value of a "
                 f"decision kind has at most {START_VALUE_MAX} characters")
     return None
+
+
+def _named(
+    reader: Reader, root: YMap, block: str, key: str, type_name: str, sections: list[Section]
+) -> str | None:
+    """`follow_up: {next_review: ID}` and `publish: {summary: ID}`: a block with one key that
+    names a question of the file of the type `type_name`; the question's id, or None."""
+    if block not in root:
+        return None
+    node = root.get(block)
+    if not isinstance(node, YMap):
+        reader.problems.error(
+            root.at(block),
+            f"{block} must be a mapping like {{{key}: QUESTION_ID}}, naming a {type_name} "
+            "question",
+        )
+        return None
+    reader.keys(node, {key}, {key}, block)
+    if key not in node:
+        return None
+    question_id = reader.text_value(node, key)
+    found = {q.id: q for s in sections for q in s.questions}
+    problem = _named_problem(question_id, key, type_name, found, public=block == "publish")
+    if problem:
+        reader.problems.error(node.at(key), f"{block}: {key} {problem}")
+        return None
+    return question_id if question_id in found and found[question_id].type else None
+
+
+def _named_problem(
+    question_id: str | None, key: str, type_name: str, found: dict[str, Question], public: bool
+) -> str | None:
+    """What is wrong with the question `key` names (the message's end), or None."""
+    if question_id is None:
+        return f"must be the id of a {type_name} question, as text"
+    question = found.get(question_id)
+    if question is None:
+        return (f"names '{question_id}', which is not a question of this file"
+                f"{_not_found_hint(question_id, type_name, found)}")
+    name = f"'{question_id}' (line {question.line})"
+    if question.type and question.type != type_name:  # no type: reported already
+        return (f"names {name}, {article(question.type)} question; {key} needs "
+                f"{article(type_name)} question")
+    if public and question.private:
+        return f"names {name}, which is private: true; the public summary cannot be private"
+    return None
+
+
+def _not_found_hint(question_id: str, type_name: str, found: dict[str, Question]) -> str:
+    """Why an id is not a question: a table's column, a near miss, or the ids to choose from."""
+    tables = [q.id for q in found.values() if any(c.id == question_id for c in q.columns)]
+    if tables:
+        return f"; it is a column of the table '{tables[0]}', and a column is not a question"
+    candidates = [q.id for q in found.values() if q.type == type_name]
+    hint = did_you_mean(question_id, candidates)
+    if hint or not candidates:
+        return hint or f"; the file has no {type_name} question"
+    return f"; the {type_name} questions are {', '.join(candidates)}"
 
 
 def _template(reader: Reader, root: YMap, path: str, check_files: bool) -> str | None:

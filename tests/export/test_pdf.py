@@ -29,7 +29,7 @@ def test_the_pdf_holds_the_title_and_the_answers(pdf):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Eastside pool & swim lessons" in text
-    assert "Racial equity impact assessment, version 2026.2" in text
+    assert "Racial equity impact assessment, version 2026.3" in text
     assert "Eastside Pool renovation and free swim lessons" in text  # an answer
     assert "dana.whitfield@example.gov" in text
     assert "Benefit (0-3)" in text  # a table's header
