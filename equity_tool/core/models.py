@@ -177,6 +177,8 @@ class Assessment(SQLModel, table=True):
     impact_level: str | None = Field(default=None, sa_type=sa.String(100), index=True)
     # From the questionnaire's `follow_up.next_review` answer, set when approved.
     next_review_on: date | None = Field(default=None, index=True)
+    # On the public register since then (only approved assessments); None: not published.
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
 
 class AssessmentCoauthor(SQLModel, table=True):
