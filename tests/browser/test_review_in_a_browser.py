@@ -1,7 +1,9 @@
 """Review and routing in a real browser: staff submit the full assessment, the director signs
 off, the equity officer comments and returns it, staff reply, fix and resubmit, the officer
-sees what changed and approves. Each person has their own browser context (own cookies);
-axe checks every review page on the way, and the officer works the review by keyboard."""
+sees what changed and approves, a councillor reads it and downloads the Word file. Each person
+has their own browser context (own cookies); axe checks every review page on the way, and the
+officer works the review by keyboard. Each point of issue 11 is asserted where a person meets
+it on the way."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import docx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -18,6 +21,7 @@ from equity_tool.core import db
 from equity_tool.core.models import Assessment
 from equity_tool.questionnaire.answersfile import read_answers
 from tests.browser.wizard_pages import sign_in, start_assessment
+from tests.export.conftest import all_text
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +29,19 @@ FULL = "racial-equity-impact-assessment"
 ANSWERS = "racial-equity-impact-assessment--complete"
 TITLE = "Eastside Pool renovation, reviewed in a browser"
 STAFF, DIRECTOR, OFFICER = "staff@example.org", "director@example.org", "officer@example.org"
+COUNCILLOR = "councillor@example.org"
 LEAD = "Lead person for this assessment"
 COMMENT = "Name the person who will answer the council's questions, not the project manager."
 MOST_TABS = 80  # a field further than this from where Tab starts is not "reachable"
+TEAM = "Who else is on the assessment team? (optional)"  # a long answer: markdown
+TEAM_LINES = ["Dana Whitfield, Parks capital projects", "Luis Herrera, aquatics supervisor",
+              "Amina Warsame, community liaison", "Mai Vang, Parks budget analyst",
+              "Two members of the Eastside youth council"]
+TABLE_QUESTION = "Results and outcomes sought"
+SIGN_OFF_NOTES = {True: "Signed off by Dana.",
+                  False: "Signed off again: Luis Herrera now leads the assessment."}
+A_DATE = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September"
+                    r"|October|November|December) \d{4}\b")  # "2 December 2026", as the web says
 
 
 @pytest.fixture
@@ -85,15 +99,21 @@ def state_tag(page: Page) -> Locator:
     return page.locator("main .tag").first
 
 
-def test_the_whole_review_round_trip(open_as, live_app, assert_no_axe_violations):
+def test_the_whole_review_round_trip(open_as, live_app, assert_no_axe_violations, tmp_path):
     staff = open_as(STAFF)
     task_list = start_assessment(staff, FULL, TITLE)
     assessment_id = int(task_list.rsplit("/", 1)[1])
+    nothing_known_yet(staff)
     # Nothing asked twice: step 1 shows what the start page asked, answered, in its words.
     staff.get_by_role("link", name=re.compile(r"^1\. About the proposal")).click()
     expect(staff.get_by_label(re.compile(r"^Name of the proposal"))).to_have_value(TITLE)
     expect(staff.get_by_label("Program or service")).to_be_checked()
     store_answers(live_app, assessment_id)
+    staff.goto(task_list)  # with the answers stored meanwhile: a capital project
+    staff.get_by_role("link", name=re.compile(r"^1\. About the proposal")).click()
+    required_follows_the_answers(staff)
+    type_five_lines(staff, task_list)
+    check_answers(staff, task_list, assert_no_axe_violations)
     staff_unread = submit(staff, task_list)
 
     director = open_as(DIRECTOR)
@@ -114,6 +134,87 @@ def test_the_whole_review_round_trip(open_as, live_app, assert_no_axe_violations
     assert unread(officer) == officer_unread + 1  # "waiting for review", again
     officer_approves(officer, assert_no_axe_violations)
     staff_sees_approval(staff, task_list, assert_no_axe_violations)
+    councillor_reads_and_downloads(open_as(COUNCILLOR), tmp_path, assert_no_axe_violations)
+
+
+def nothing_known_yet(staff: Page) -> None:
+    """A brand-new assessment (only the start page's questions answered) has no verdict yet:
+    every score and the impact level are not yet known, and no flag is raised."""
+    panel = staff.get_by_role("complementary", name="Scores so far")
+    values = panel.locator("dd")
+    assert values.count() > 1
+    expect(values).to_have_text(["Not yet known"] * values.count())
+    expect(panel).to_contain_text("No flags raised.")
+    expect(panel).not_to_contain_text("None of the data sources is broken down by race")
+
+
+def required_follows_the_answers(staff: Page) -> None:
+    """The kind of decision decides whether "Estimated cost" is required, at once, without a
+    reload: the autosave's answer puts "(optional)" in the field's name or takes it off, and
+    says so. (Done once every other field on the step is answered: an autosave of a step
+    with empty fields would add their "Not answered → Not answered" to the history.)"""
+    cost = staff.get_by_label(re.compile(r"^Estimated cost"))
+    status = staff.locator("#save-status")
+    expect(cost).to_have_accessible_name("Estimated cost")
+    staff.get_by_label("Program or service", exact=True).check()
+    expect(cost).to_have_accessible_name("Estimated cost (optional)")
+    expect(status).to_contain_text("Now optional: Estimated cost")
+    staff.get_by_label("Capital project", exact=True).check()
+    expect(cost).to_have_accessible_name("Estimated cost")
+    expect(status).to_contain_text("Now required: Estimated cost")
+    expect(staff.locator("#section-form")).to_have_attribute("data-autosave", "saved")
+
+
+def type_five_lines(staff: Page, task_list: str) -> None:
+    """Five lines typed one per line into a long answer (a markdown one) on step 1."""
+    team = staff.get_by_label(TEAM, exact=True)
+    team.fill("")
+    for number, line in enumerate(TEAM_LINES):
+        if number:
+            team.press("Enter")
+        team.press_sequentially(line)
+    expect(staff.locator("#section-form")).to_have_attribute("data-autosave", "saved")
+    staff.get_by_role("button", name="Save and return to all steps").click()
+    expect(staff).to_have_url(re.compile(f"{task_list}$"))
+
+
+def shows_five_lines(answer: Locator) -> None:
+    """The typed lines are on lines of their own: four line breaks, not one run-on paragraph."""
+    expect(answer.locator("br")).to_have_count(4)
+    assert answer.inner_text().splitlines() == TEAM_LINES
+
+
+def tables_read_well(page: Page) -> None:
+    """Each table's name is said once: the question's label above it, not again by a group or
+    region around it. And no column header breaks inside a word: each header cell is at least
+    as wide as its longest word (measured in the cell's own font)."""
+    expect(page.get_by_role("table")).not_to_have_count(0)
+    expect(page.get_by_role("group", name=TABLE_QUESTION)).to_have_count(0)
+    expect(page.get_by_role("region", name=TABLE_QUESTION)).to_have_count(0)
+    squeezed = page.evaluate("""() => {
+      const context = document.createElement("canvas").getContext("2d");
+      return [...document.querySelectorAll("main table thead th")].flatMap(th => {
+        const style = getComputedStyle(th);
+        const { fontStyle, fontWeight, fontSize, fontFamily } = style;
+        context.font = `${fontStyle} ${fontWeight} ${fontSize} ${fontFamily}`;
+        const longest = Math.max(0, ...th.textContent.split(/\\s+/).filter(Boolean)
+                                          .map(word => context.measureText(word).width));
+        const width = th.clientWidth - parseFloat(style.paddingLeft)
+                      - parseFloat(style.paddingRight);
+        return width + 0.5 < longest ? [`${th.textContent.trim()}: ${width} < ${longest}`] : [];
+      });
+    }""")
+    assert not squeezed, f"headers narrower than a word on {page.url}: {squeezed}"
+
+
+def check_answers(staff: Page, task_list: str, axe) -> None:
+    """Check answers at 1280 px: the typed lines, dates as the web writes them, the tables."""
+    staff.set_viewport_size({"width": 1280, "height": 800})
+    staff.goto(f"{task_list}/check")
+    shows_five_lines(staff.locator("#answer-team .markdown"))
+    expect(staff.locator("#answer-decision_date dd").first).to_have_text(A_DATE)
+    tables_read_well(staff)
+    axe(staff)
 
 
 def submit(staff: Page, task_list: str) -> int:
@@ -149,7 +250,7 @@ def sign_off(director: Page, assessment_id: int, axe, *, first: bool) -> None:
     expect(button).to_be_visible()
     expect(director.get_by_role("button", name="Send back")).to_be_visible()
     axe(director)  # the task list, then the answers, awaiting sign-off, with the buttons
-    director.get_by_label("Note for the equity officer (optional)").fill("Signed off by Dana.")
+    director.get_by_label("Note for the equity officer (optional)").fill(SIGN_OFF_NOTES[first])
     button.click()
     expect(flash(director)).to_have_text(f"You signed off “{TITLE}”.")
     expect(state_tag(director)).to_have_text("Resubmitted" if not first else "Submitted")
@@ -182,12 +283,25 @@ def the_queue(officer: Page, axe) -> None:
     expect(row).to_have_count(1)
 
 
+def director_said(officer: Page, *, first: bool) -> None:
+    """The review page shows the director's sign-off note, not only the history page."""
+    signoff = officer.get_by_role("region", name="Director’s sign-off")
+    expect(signoff).to_contain_text("Dana Director signed off this assessment on")
+    expect(signoff).to_contain_text(SIGN_OFF_NOTES[first])
+    if not first:
+        expect(signoff).not_to_contain_text(SIGN_OFF_NOTES[True])
+
+
 def officer_returns(officer: Page, assessment_id: int, axe) -> int:
     """Opening the page changes nothing; "Start the review" does. Then a comment, a verdict
     and Return, all by keyboard. Returns the officer's unread count (the submission is one)."""
     officer.locator("#queue tbody tr", has_text=TITLE).get_by_role("link", name=TITLE).click()
     expect(officer).to_have_url(re.compile(f"/assessments/{assessment_id}/review$"))
     expect(state_tag(officer)).to_have_text("Submitted")
+    director_said(officer, first=True)
+    expect(officer.locator("main")).to_contain_text("Submission 1,")  # as the .docx says
+    shows_five_lines(officer.locator("#q-team .markdown"))
+    tables_read_well(officer)
     axe(officer)
     officer.get_by_role("button", name="Start the review").click()
     expect(flash(officer)).to_have_text(f"You started the review of “{TITLE}”.")
@@ -204,6 +318,7 @@ def officer_returns(officer: Page, assessment_id: int, axe) -> int:
     officer.keyboard.press("Enter")
     expect(flash(officer)).to_have_text("Your comment was added.")
     expect(officer.locator("#q-lead_name .comment")).to_contain_text(COMMENT)
+    expect(officer.locator("#q-lead_name .comment")).to_contain_text("on submission 1")
 
     # The verdict on the first step: Tab to its radios, arrow to "Needs changes", save.
     first_step = officer.get_by_role("group", name="Your verdict on “About the proposal”")
@@ -277,6 +392,7 @@ def officer_approves(officer: Page, axe) -> None:
     expect(row).to_contain_text("Resubmitted")
     row.get_by_role("link", name=TITLE).click()
     expect(state_tag(officer)).to_have_text("Resubmitted")
+    director_said(officer, first=False)  # the latest sign-off
     officer.get_by_role("button", name="Start the review").click()
     expect(state_tag(officer)).to_have_text("In review")
     changes = officer.locator("#changes")
@@ -343,3 +459,42 @@ def staff_sees_approval(staff: Page, task_list: str, axe) -> None:
         ["Dana Whitfield → Luis Herrera", "Not answered → Dana Whitfield"])
     axe(staff)
 
+
+def councillor_reads_and_downloads(councillor: Page, tmp_path: Path, axe) -> None:
+    """The approved assessment in the reading room, then its Word file, which says what the
+    web says: the typed lines, dates written alike, "State: Approved", "submission 1"."""
+    councillor.get_by_role("link", name="Reading room").click()
+    councillor.get_by_role("link", name=TITLE, exact=True).click()
+    expect(councillor.get_by_role("heading", level=1)).to_have_text(TITLE)
+    shows_five_lines(councillor.locator("#answer-team .markdown"))
+
+    def about(term: str) -> Locator:
+        """The value beside `term` in the list about the assessment."""
+        return councillor.locator("#about .summary-list__row").filter(
+            has=councillor.get_by_role("term").filter(has_text=re.compile(f"^{term}$"))
+        ).get_by_role("definition")
+
+    expect(about("State")).to_have_text("Approved")
+    approved = A_DATE.search(about("Approved").inner_text())
+    assert approved, "no approval date on the page"
+    decided = councillor.locator("#answer-decision_date").get_by_text(A_DATE)
+    expect(decided).to_have_count(1)
+    expect(councillor.locator(".comment").first).to_contain_text("on submission 1")
+    tables_read_well(councillor)
+    axe(councillor)
+
+    with councillor.expect_download() as info:
+        # (Chromium names it "… (.docx) : title", the hidden span read as a block of its own)
+        councillor.get_by_role(
+            "link", name=re.compile(rf"^Word document \(\.docx\) ?: {re.escape(TITLE)}$")).click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    document = docx.Document(str(path))
+    assert document.core_properties.title == TITLE
+    text = all_text(document)
+    assert "Luis Herrera" in text.splitlines()  # the lead, as changed in the second round
+    assert "\n".join(TEAM_LINES) in text  # Word line breaks, as on the pages
+    assert "State: Approved" in text
+    assert approved.group() in text and decided.inner_text() in text  # dates as on the web
+    assert not re.search(r"\b\d{4}-\d\d-\d\d\b", text), "an ISO date in the .docx"
+    assert "submission 1" in text and not re.search(r"\bround \d", text, re.IGNORECASE)
