@@ -238,8 +238,11 @@ def save_answers(
     new_answers = {**assessment.answers, **changed}
     new_others = {k: v for k, v in {**assessment.other_texts, **others_changed}.items() if v}
     now = utcnow()
-    # The history is taken before the UPDATE, from the answers as they were.
-    history = [(qid, assessment.answers.get(qid), value) for qid, value in changed.items()]
+    # The history is taken before the UPDATE, from the answers as they were. An empty field
+    # saved over a missing answer (a step saved before it was filled in) is stored, so a new
+    # empty row stays on the page, but it is no change a reader of the history wants to see.
+    history = [(qid, assessment.answers.get(qid), value) for qid, value in changed.items()
+               if not (is_unanswered(assessment.answers.get(qid)) and is_unanswered(value))]
     values = {"b_id": assessment.id, "b_revision": revision, "answers": new_answers,
               "other_texts": new_others, "revision": revision + 1, "updated_at": now}
     if not answer_store.store(session, values, user.id, history):

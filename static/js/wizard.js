@@ -54,7 +54,7 @@
     var ok = event.detail.successful && event.detail.xhr && event.detail.xhr.status < 400;
     // When the element that asked has been swapped out, htmx tells its old parent instead.
     var asked = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
-    if (ok) { focusAfterRowChange(asked); }
+    if (ok) { focusAfterRowChange(asked); syncRequired(); }
     if (inFlight) { return; }
     setState(!ok ? "failed" : changes > sentAt ? "pending" : "saved");
     if (waiting) {
@@ -64,6 +64,21 @@
       window.setTimeout(function () { submitNow(submitter); }, 0);
     }
   });
+
+  // An autosave redraws a label alone when the question became required or optional: bring
+  // its control's aria-required along (radio groups say it in their legend only).
+  function syncRequired() {
+    var labels = document.querySelectorAll("[id$='-label'][data-required]");
+    Array.prototype.forEach.call(labels, function (label) {
+      var control = document.getElementById(label.id.slice(0, -"-label".length));
+      if (!control || !/^(INPUT|TEXTAREA|SELECT)$/.test(control.tagName)) { return; }
+      if (label.getAttribute("data-required") === "true") {
+        control.setAttribute("aria-required", "true");
+      } else {
+        control.removeAttribute("aria-required");
+      }
+    });
+  }
 
   var waiting = null;
   function submitNow(submitter) {

@@ -151,17 +151,18 @@ def nothing_known_yet(staff: Page) -> None:
 def required_follows_the_answers(staff: Page) -> None:
     """The kind of decision decides whether "Estimated cost" is required, at once, without a
     reload: the autosave's answer puts "(optional)" in the field's name or takes it off, and
-    says so. (Done once every other field on the step is answered: an autosave of a step
-    with empty fields would add their "Not answered → Not answered" to the history.)"""
+    says so, and the field's aria-required follows."""
     cost = staff.get_by_label(re.compile(r"^Estimated cost"))
     status = staff.locator("#save-status")
     expect(cost).to_have_accessible_name("Estimated cost")
     staff.get_by_label("Program or service", exact=True).check()
     expect(cost).to_have_accessible_name("Estimated cost (optional)")
     expect(status).to_contain_text("Now optional: Estimated cost")
+    expect(cost).not_to_have_attribute("aria-required", "true")
     staff.get_by_label("Capital project", exact=True).check()
     expect(cost).to_have_accessible_name("Estimated cost")
     expect(status).to_contain_text("Now required: Estimated cost")
+    expect(cost).to_have_attribute("aria-required", "true")
     expect(staff.locator("#section-form")).to_have_attribute("data-autosave", "saved")
 
 
@@ -484,9 +485,9 @@ def councillor_reads_and_downloads(councillor: Page, tmp_path: Path, axe) -> Non
     axe(councillor)
 
     with councillor.expect_download() as info:
-        # (Chromium names it "… (.docx) : title", the hidden span read as a block of its own)
+        # Named exactly so: no space before the colon (issue 11, item 10).
         councillor.get_by_role(
-            "link", name=re.compile(rf"^Word document \(\.docx\) ?: {re.escape(TITLE)}$")).click()
+            "link", name=f"Word document (.docx): {TITLE}", exact=True).click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     document = docx.Document(str(path))
