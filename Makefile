@@ -24,13 +24,14 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # The mail worker runs beside the server and is stopped when the server stops (Ctrl-C, or
-# an error); without SMTP_HOST it says there is no mail to send and exits at once.
+# an error); without SMTP_HOST it says there is no mail to send and exits at once. The demo
+# turns the public register on (/public) unless PUBLIC_REGISTER says otherwise.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty --url http://$(HOST):$(PORT)
 	$(FLASK) notifications worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_REGISTER=$${PUBLIC_REGISTER:-1} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Installs only what is missing, so a second run costs nothing.
 system-deps:

@@ -28,6 +28,8 @@ def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
         "EQUITY_TOOL_QUESTIONNAIRES": Path(
             environ.get("EQUITY_TOOL_QUESTIONNAIRES") or PROJECT_ROOT / "questionnaires"
         ),
+        # The annual report's Word template; unset: the shipped one (docs/export-templates.md).
+        "ANNUAL_REPORT_TEMPLATE": environ.get("ANNUAL_REPORT_TEMPLATE") or None,
         # Mail for notifications; without SMTP_HOST they stay in the app's list.
         **{name: environ.get(name) for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME",
                                                  "SMTP_PASSWORD", "MAIL_FROM")},
@@ -47,7 +49,28 @@ def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Sign-in limits count by client address: behind proxies, say how many there are.
         "TRUSTED_PROXIES": _trusted_proxies(environ.get("TRUSTED_PROXIES")),
+        # The public register at /public (issue 13): off unless the city turns it on.
+        "PUBLIC_REGISTER": _switch("PUBLIC_REGISTER", environ.get("PUBLIC_REGISTER")),
+        # Named in the register's pages and open data, as open-data portals describe datasets.
+        "PUBLIC_REGISTER_PUBLISHER": environ.get("PUBLIC_REGISTER_PUBLISHER")
+        or "The city's office of equity",
+        "PUBLIC_DATA_LICENSE": environ.get("PUBLIC_DATA_LICENSE")
+        or "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "PUBLIC_DATA_LICENSE_URL": environ.get("PUBLIC_DATA_LICENSE_URL")
+        or "https://creativecommons.org/licenses/by/4.0/",
     }
+
+
+def _switch(name: str, value: Any) -> bool:
+    """An on/off setting: 1, true, yes or on; 0, false, no, off or unset."""
+    if isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be on or off (1 or 0), not {value!r}.")
 
 
 def _trusted_proxies(value: Any) -> int:

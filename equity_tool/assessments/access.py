@@ -101,3 +101,53 @@ def require_reviewer(user: User) -> None:
 def require_comment_answerer(user: User) -> None:
     if user.role != Role.STAFF:
         raise PermissionDenied("Department staff answer the equity officer's comments.")
+
+
+# --- follow-up after approval -----------------------------------------------------------------
+
+
+def may_see_follow_up(user: User, assessment: Assessment) -> bool:
+    """An assessment's follow-up items are read by whoever may read the assessment: the
+    department, the officer and the administrator always, councillors while it is approved."""
+    return may_see(user, assessment)
+
+
+def may_post_progress(user: User, assessment: Assessment) -> bool:
+    """Progress on an item is posted by the department's staff and director (co-authors are
+    staff of the department); the officer, the administrator and councillors only read it."""
+    return user.role in DEPARTMENT_ROLES and user.department_id == assessment.department_id
+
+
+def may_list_department_items(user: User, department_id: int) -> bool:
+    """A department's list of items: its own staff and director, the officer and the
+    administrator (councillors read items from each approved assessment instead)."""
+    if user.role in CITYWIDE:
+        return True
+    return user.role in DEPARTMENT_ROLES and user.department_id == department_id
+
+
+# --- the officer's dashboard ------------------------------------------------------------------
+
+
+def may_see_dashboard(user: User) -> bool:
+    """The citywide dashboard (counts, turnaround, follow-up) is for the officer and the
+    administrator."""
+    return user.role in CITYWIDE
+
+
+# --- the public register ----------------------------------------------------------------------
+
+
+def may_publish(user: User, assessment: Assessment) -> bool:
+    """The equity officer, who approves, decides what the public register shows (issue 13):
+    publishing and withdrawing are the officer's alone, on assessments they may see."""
+    return user.role == Role.OFFICER and may_see(user, assessment)
+
+
+# --- annual reports ---------------------------------------------------------------------------
+
+
+def may_make_reports(user: User) -> bool:
+    """The annual report to the mayor and council is made by the officer and the
+    administrator."""
+    return user.role in CITYWIDE

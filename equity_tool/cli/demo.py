@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import date
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -9,13 +12,19 @@ from flask.cli import with_appcontext
 from equity_tool.accounts import service as accounts
 from equity_tool.core.db import get_session
 from equity_tool.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_data
+from equity_tool.demo_scale import DEPARTMENTS, YEARS, create_scaled_demo
 
 
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing if any user exists.")
 @click.option("--url", default="http://127.0.0.1:5000", help="Where the app will be served.")
-def demo(if_empty: bool, url: str):
+@click.option("--scale", type=click.IntRange(min=1), default=None, metavar="N",
+              help=f"Also add N assessments across {len(DEPARTMENTS)} departments and {YEARS} "
+                   "years, the same ones for the same N.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day the --scale assessments are dated up to (default: today).")
+def demo(if_empty: bool, url: str, scale: int | None, today):
     """Create demo departments and one demo user per role, then say how to sign in."""
     if current_app.config["EQUITY_TOOL_ENV"] == "production":
         # Its accounts' password is published in the README: anyone could sign in as admin.
@@ -26,9 +35,23 @@ def demo(if_empty: bool, url: str):
     if if_empty and accounts.any_user(session):
         click.echo("Users exist already: no demo data added.")
         return
-    made = create_demo_data(session, current_app.extensions["equity_tool.registry"])
+    registry = current_app.extensions["equity_tool.registry"]
+    made = create_demo_data(session, registry)
     if made:
         click.echo(f"Added {made} demo assessments, one or more in every state.")
+    if scale:
+        _scaled(session, registry, scale, today.date() if today else date.today())
     click.echo(f"Sign in at {url.rstrip('/')}/sign-in with password {DEMO_PASSWORD!r} as:")
     for role, (email, _name, department) in DEMO_USERS.items():
         click.echo(f"  {email:<24} {role}" + (f", {department}" if department else ""))
+
+
+def _scaled(session, registry, scale: int, today: date) -> None:
+    started = time.perf_counter()
+    made = create_scaled_demo(session, registry, scale=scale, today=today)
+    if not made.assessments:
+        click.echo(f"The {scale:,} assessments of --scale {scale} were added before.")
+        return
+    click.echo(f"Added {made.assessments:,} assessments across {len(DEPARTMENTS)} departments "
+               f"with {made.items:,} follow-up items and {made.updates:,} progress updates, "
+               f"in {time.perf_counter() - started:.0f} s.")

@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from equity_tool.cli.followup import reminder_job
 from equity_tool.core.db import get_engine, get_session
 from equity_tool.notifications import service as notifications
 from equity_tool.notifications import worker as mail_worker
@@ -39,16 +40,21 @@ def send():
               help="Seconds between looks for due email.")
 @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
 def worker(poll: float, once: bool):
-    """Send notification emails as they fall due, until stopped (SIGTERM or Ctrl-C)."""
+    """Send notification emails as they fall due, and follow-up reminders every few minutes,
+    until stopped (SIGTERM or Ctrl-C)."""
     mail = MailSettings.from_config(current_app.config)
+    every, remind = reminder_job(current_app)
     if mail is None:
-        # Not an error: `make run` starts the worker whether or not mail is configured.
-        click.echo("No SMTP_HOST is set: notifications stay in the app; no mail to send.")
-        return
-    click.echo(f"Mail worker: sending through {mail.host}:{mail.port}, "
-               f"looking every {poll:g} s.")
+        # Not an error: `make run` starts the worker whether or not mail is configured. It
+        # stays for the follow-up reminders, which reach people in the app.
+        click.echo("No SMTP_HOST is set: notifications stay in the app; no mail to send. "
+                   f"Follow-up reminders: looking every {every / 60:g} minutes.")
+    else:
+        click.echo(f"Mail worker: sending through {mail.host}:{mail.port}, "
+                   f"looking every {poll:g} s.")
     with _stop_on_signals() as stop:
-        sent = mail_worker.run(get_engine(), mail, stop=stop, poll=poll, once=once)
+        sent = mail_worker.run(get_engine(), mail, stop=stop, poll=poll, once=once,
+                               jobs=[(every, remind)])
     click.echo(f"Mail worker stopped; it sent {_plural(sent)}.")
 
 

@@ -150,6 +150,12 @@ class Assessment(SQLModel, table=True):
             ["questionnaire_versions.questionnaire_id", "questionnaire_versions.version"],
             name="fk_assessments_questionnaire_versions",
         ),
+        # The review queue (oldest submission first) and the reading room (newest approval
+        # first) walk these instead of sorting every row, answers and all; the dashboard
+        # counts a year of assessments by when they were started.
+        sa.Index("ix_assessments_state_submitted", "state", "submitted_at"),
+        sa.Index("ix_assessments_state_approved", "state", "approved_at"),
+        sa.Index("ix_assessments_created_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -306,7 +312,12 @@ class Notification(SQLModel, table=True):
 
     __tablename__ = "notifications"
     # The mail worker polls for due emails every few seconds.
-    __table_args__ = (sa.Index("ix_notifications_email_due", "email_status", "email_next_try"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_email_due", "email_status", "email_next_try"),
+        # The unread count in every page's header: without it, every notification the
+        # officer ever had is read (one per submission: tens of thousands).
+        sa.Index("ix_notifications_user_unread", "user_id", "read_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)

@@ -3,12 +3,12 @@ an assessment's history."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from equity_tool.assessments.lists import (
     Row,
@@ -27,26 +27,28 @@ from equity_tool.core.models import (
     User,
     utcnow,
 )
+from equity_tool.core.paging import PAGE_SIZE, Page, paged
 from equity_tool.core.vocabulary import AWAITING_REVIEW
 from equity_tool.core.vocabulary import AssessmentState as State
 from equity_tool.review.workflow import DONE, Action
 
 
-def awaiting_review(session: Session, *, department_id: int | None = None,
+def awaiting_review(*, department_id: int | None = None,
                     questionnaire_id: str | None = None, waited_days: int | None = None,
-                    now: datetime | None = None) -> list[tuple[Assessment, Department]]:
-    """Everything waiting for the equity officer, longest waiting first."""
-    query = (select(Assessment, Department).join(Department)
-             .where(col(Assessment.state).in_([s.value for s in AWAITING_REVIEW])))
+                    level: str | None = None, now: datetime | None = None) -> list[Any]:
+    """The conditions of everything waiting for the equity officer. `level` is the impact
+    level stored at its last submission."""
+    where = [col(Assessment.state).in_([s.value for s in AWAITING_REVIEW])]
     if department_id is not None:
-        query = query.where(Assessment.department_id == department_id)
+        where.append(Assessment.department_id == department_id)
     if questionnaire_id is not None:
-        query = query.where(Assessment.questionnaire_id == questionnaire_id)
+        where.append(Assessment.questionnaire_id == questionnaire_id)
     if waited_days is not None:
         since = (now or utcnow()) - timedelta(days=waited_days)
-        query = query.where(col(Assessment.submitted_at) <= since)
-    query = query.order_by(col(Assessment.submitted_at), col(Assessment.id))
-    return list(session.exec(query).all())
+        where.append(col(Assessment.submitted_at) <= since)
+    if level is not None:
+        where.append(Assessment.impact_level == level)
+    return where
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,12 @@ class QueueRow(Row):
 
 @dataclass(frozen=True)
 class Queue:
-    rows: list[QueueRow]
+    page: Page[QueueRow]
     counts: list[tuple[State, int]]  # per state, as if only the other filters were chosen
+
+    @property
+    def rows(self) -> list[QueueRow]:
+        return self.page.items
 
 
 def queue_choices(session: Session, registry: Any) -> dict[str, dict[str, str]]:
@@ -115,26 +121,32 @@ def queue_choices(session: Session, registry: Any) -> dict[str, dict[str, str]]:
     }
 
 
-def queue(session: Session, registry: Any, chosen: dict[str, str]) -> Queue:
-    """What waits for the officer, longest first, filtered by `chosen` (checked values)."""
+def queue(session: Session, registry: Any, chosen: dict[str, str], *, page: int = 1,
+          size: int = PAGE_SIZE) -> Queue:
+    """Page `page` of what waits for the officer, longest first, filtered by `chosen` (checked
+    values); only that page's assessments are scored. The level filter reads the level stored
+    at submission: the answers cannot change while an assessment waits for review."""
     now = utcnow()
-    found = awaiting_review(
-        session,
+    where = awaiting_review(
         department_id=int(chosen["department"]) if "department" in chosen else None,
         questionnaire_id=chosen.get("questionnaire"),
         waited_days=int(chosen["waiting"]) if "waiting" in chosen else None,
+        level=chosen.get("level"),
         now=now,
     )
-    rows = [
-        QueueRow(row.assessment, row.department, row.questionnaire, row.evaluation,
-                 waited_days=_days_since(row.assessment.submitted_at, now))
-        for row in with_levels(session, registry, found)
-        if "level" not in chosen or (row.level is not None and row.level.id == chosen["level"])
-    ]
-    counts = Counter(row.assessment.state for row in rows)
+    # Counted without the department: the state index alone can answer.
+    counts = dict(session.exec(select(Assessment.state, func.count()).where(*where)
+                               .group_by(Assessment.state)).all())
     if "state" in chosen:
-        rows = [row for row in rows if row.assessment.state == chosen["state"]]
-    return Queue(rows, [(state, counts[state]) for state in QUEUE_STATES])
+        where.append(Assessment.state == chosen["state"])
+    waiting = (select(Assessment, Department).join(Department).where(*where)
+               .order_by(col(Assessment.submitted_at), col(Assessment.id)))
+    found = paged(session, waiting, page, size)
+    rows = [QueueRow(row.assessment, row.department, row.questionnaire, row.evaluation,
+                     waited_days=_days_since(row.assessment.submitted_at, now))
+            for row in with_levels(session, registry, found.items)]
+    return Queue(replace(found, items=rows),
+                 [(state, counts.get(state, 0)) for state in QUEUE_STATES])
 
 
 def _days_since(when: datetime | None, now: datetime) -> int:

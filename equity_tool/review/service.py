@@ -31,6 +31,7 @@ from equity_tool.core.models import (
 )
 from equity_tool.core.vocabulary import AssessmentState as State
 from equity_tool.core.vocabulary import Role
+from equity_tool.followup import service as followup
 from equity_tool.notifications import service as notifications
 from equity_tool.questionnaire import TYPES, Questionnaire, evaluate
 from equity_tool.review import diff
@@ -108,8 +109,7 @@ def transition(session: Session, *, user: User, assessment: Assessment,
     if target in (State.SUBMITTED, State.RESUBMITTED):
         # A snapshot each time it reaches the officer: "what changed" compares these.
         _snapshot(session, assessment, user, now)
-    if target in _VERDICT_KEPT:
-        verdict.record(session, assessment, questionnaire)
+    _keep_outcome(session, assessment, questionnaire, target, now)
     event = AssessmentEvent(assessment_id=assessment.id, user_id=user.id, action=DONE[action],
                             from_state=seen, to_state=target, note=note, at=now)
     session.add(event)
@@ -118,6 +118,16 @@ def transition(session: Session, *, user: User, assessment: Assessment,
     session.refresh(assessment)
     # The emails wait in the outbox for the mail worker: the request never waits on SMTP.
     return Outcome(target, event)
+
+
+def _keep_outcome(session: Session, assessment: Assessment, questionnaire: Questionnaire,
+                  target: State, now) -> None:
+    """The verdict of a submission or approval, and an approval's follow-up items (in the
+    transition's commit)."""
+    if target in _VERDICT_KEPT:
+        verdict.record(session, assessment, questionnaire)
+    if target == State.APPROVED:
+        followup.on_approved(session, assessment, questionnaire, now)
 
 
 # Submitting has the check answers page; a review starts when the officer opens it.

@@ -45,7 +45,10 @@ EVENT_LABELS = {"started": "Started", **{
         (Action.SUBMIT, "Submitted"), (Action.SIGN_OFF, "Signed off"),
         (Action.SEND_BACK, "Sent back"), (Action.START_REVIEW, "Review started"),
         (Action.RETURN, "Returned"), (Action.APPROVE, "Approved"),
-        (Action.WITHDRAW, "Withdrawn"), (Action.REOPEN, "Reopened"))}}
+        (Action.WITHDRAW, "Withdrawn"), (Action.REOPEN, "Reopened"))},
+    # Not transitions (the state stays approved): publishing.register.publication's events.
+    "published": "Published to the public register",
+    "unpublished": "Withdrawn from the public register"}
 
 # For refusals: "it cannot be signed off now".
 PASSIVE = {**DONE, Action.START_REVIEW: "opened for review", Action.WITHDRAW: "withdrawn"}

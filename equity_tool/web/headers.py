@@ -17,7 +17,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint != "static":
+    # The public register marks its pages `public` itself: the same for everyone, no session.
+    shared = request.blueprint == "public" and response.cache_control.public
+    if request.endpoint != "static" and not shared:
         # Pages, fragments and downloads show people's names, drafts and answers: no browser
         # or proxy may keep them, so nothing is left to read after sign-out on a shared machine.
         # The sign-in page is included, as it shows the email typed back.

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from equity_tool import demo
-from equity_tool.core.models import Assessment, ReviewComment
+from equity_tool.core import db
+from equity_tool.core.models import Assessment, FollowUpItem, ReviewComment
 from equity_tool.core.vocabulary import AssessmentState
 from equity_tool.demo import create_demo_assessments
 
@@ -80,8 +81,31 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "reading_room.list_approved"): Rule(signed_in, per_assessment=False),
     ("GET", "reading_room.show_assessment"): Rule(may_see),
     ("GET", "reading_room.download_assessment"): Rule(may_see),
+    # Follow-up exists once approved: read by whoever reads the assessment, posted to by the
+    # department (an allowed post is stale, a 409, and changes nothing).
+    ("GET", "followup.list_items"): Rule(lambda r, s: may_see(r, s) and s == "approved"),
+    ("GET", "followup.show_item"): Rule(lambda r, s: may_see(r, s) and s == "approved"),
+    ("POST", "followup.post_update"): Rule(
+        lambda r, s: r in DEPARTMENT and s == "approved",
+        data={"revision": "999999", "status": "on track", "happened_on": "2026-01-01"}),
+    ("GET", "followup.department_items"): Rule(lambda r, s: r in DEPARTMENT | OFFICE_ROLES,
+                                               per_assessment=False),
+    ("GET", "dashboard.show_dashboard"): Rule(lambda r, s: r in OFFICE_ROLES,
+                                              per_assessment=False),
+    ("GET", "dashboard.download_table"): Rule(lambda r, s: r in OFFICE_ROLES,
+                                              per_assessment=False),
+    ("GET", "reports.new_annual_report"): Rule(lambda r, s: r in OFFICE_ROLES,
+                                               per_assessment=False),
+    ("POST", "reports.create_annual_report"): Rule(lambda r, s: r in OFFICE_ROLES,
+                                                   data={"year": "1990", "format": "csv"},
+                                                   per_assessment=False),
+    # The public register is off in this app, so it is a 404 for everyone, a forged post
+    # included; with it on, tests/web/test_public_register.py tries every role.
+    ("POST", "public.change_publication"): Rule(lambda r, s: False, data={"published": "no"}),
 }
-PUBLIC = {"auth.sign_in", "auth.sign_out", "static"}
+PUBLIC = {"auth.sign_in", "auth.sign_out", "static", "public.list_published",
+          "public.show_published", "public.download_published", "public.published_csv",
+          "public.published_json", "public.published_feed"}
 
 
 @pytest.fixture
@@ -128,12 +152,29 @@ def _url(app, endpoint: str, assessment, comment) -> str:
         values["notification_id"] = 1  # the demo's first: the officer's, on its first submission
     if "fmt" in rule.arguments:
         values["fmt"] = "docx"
+    if "name" in rule.arguments:  # a dashboard table
+        values["name"] = "by-department-and-state"
     if "questionnaire_id" in rule.arguments:
         values["questionnaire_id"] = "rapid-equity-check"
+    if "item_id" in rule.arguments:  # a follow-up item of an assessment in the same state
+        values["assessment_id"], values["item_id"] = _first_item(app, assessment)
+    if "department_id" in rule.arguments:
+        values["department_id"] = assessment.department_id
     with app.test_request_context():
         from flask import url_for
 
         return url_for(endpoint, **values)
+
+
+def _first_item(app, assessment) -> tuple[int, int]:
+    """(assessment id, item id) of the first item of an assessment in `assessment`'s state
+    (not every approved demo assessment has tracked rows); (its id, 0) when there is none."""
+    with Session(db.get_engine(app)) as session:
+        found = session.exec(
+            select(FollowUpItem.assessment_id, FollowUpItem.id)
+            .join(Assessment, Assessment.id == FollowUpItem.assessment_id)
+            .where(Assessment.state == assessment.state).order_by(FollowUpItem.id)).first()
+    return tuple(found) if found else (assessment.id, 0)
 
 
 def _denied(response) -> bool:

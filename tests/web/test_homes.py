@@ -21,7 +21,8 @@ def headings(page) -> list[str]:
 def test_the_director_sees_what_awaits_sign_off_first(demo_app):
     page = home_of(demo_app, "director")
     assert page.h1 == "Welcome, Dana Director"
-    assert headings(page) == ["Awaiting your sign-off", "Your department's assessments"]
+    assert headings(page) == ["Awaiting your sign-off", "Your department's assessments",
+                              "Follow-up due in the next 30 days, and overdue"]
     assert titles(page, 1) == ["Sidewalk repair priorities"]
     link = page.one("(//main//table)[1]/tbody/tr/td[1]/a").get("href")
     assert link.startswith("/assessments/") and link.count("/") == 2  # its task list

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import docx
 import pytest
 
+from equity_tool.assessments import verdict
 from equity_tool.core.models import AssessmentState
 from equity_tool.publishing.export import pdf
 from equity_tool.review import service as review
@@ -52,11 +53,14 @@ def comment(session, officer, assessment, body: str) -> None:
 
 
 def approve_by_hand(session, assessment, when: datetime) -> None:
-    """Approved at `when`, without the review round trip (the answers need not be complete)."""
+    """Approved at `when`, without the review round trip (the answers need not be complete),
+    with the impact level and flags an approval stores."""
     assessment.state = AssessmentState.APPROVED
     assessment.approved_at = when
     assessment.submitted_at = when
     session.add(assessment)
+    verdict.record(session, assessment,
+                   factories.load_questionnaire(assessment.questionnaire_id))
     session.commit()
 
 
@@ -281,7 +285,8 @@ def test_no_pdf_is_offered_without_libreoffice(shelf, councillor, monkeypatch):
     monkeypatch.setattr(pdf, "_program", lambda: None)
     library = shelf["Lighthouse branch evenings"]
     page = councillor.get_page(f"/reading-room/{library.id}")
-    assert [squash(a.text_content()) for a in page.all("//section[@class='downloads']//a")] == [
+    # Each link's accessible name says what it downloads (the visible text is the format).
+    assert [a.get("aria-label") for a in page.all("//section[@class='downloads']//a")] == [
         "Word document (.docx): Lighthouse branch evenings"]
     failed = councillor.get_page(f"/assessments/{library.id}/export.pdf", status=503)
     assert "LibreOffice is not installed" in failed.text("//p[@id='export-problem']")

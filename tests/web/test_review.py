@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from equity_tool.assessments import verdict
 from equity_tool.core.models import Assessment, AssessmentEvent, utcnow
 from equity_tool.review.workflow import Action
 from tests import factories
@@ -90,7 +91,8 @@ def test_the_queue_lists_the_longest_waiting_first_with_counts_and_filters(
         Action.SIGN_OFF)
     newest = answered(people["staff"], title="Newest, serious concern",
                       answers=factories.example_answers(rapid, example="escalates"))
-    newest.state = "submitted"  # incomplete, so put in the queue by hand
+    newest.state = "submitted"  # incomplete, so put in the queue by hand, with its verdict
+    verdict.record(session, newest, rapid)
     answered(people["staff"], title="Still a draft")
     waited(session, oldest, 20)
     waited(session, middle, 10)

@@ -5,15 +5,20 @@ from flask import Flask
 from equity_tool.web.views import (
     assessments,
     auth,
+    dashboard,
+    followup,
     home,
     notifications,
+    public,
     questionnaires,
     reading_room,
+    reports,
     review,
 )
 
 BLUEPRINTS = (auth.bp, home.bp, questionnaires.bp, assessments.bp, review.bp,
-              notifications.bp, reading_room.bp)
+              notifications.bp, reading_room.bp, dashboard.bp, followup.bp, public.bp,
+              reports.bp)
 
 
 def init_app(app: Flask) -> None:

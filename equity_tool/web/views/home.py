@@ -66,7 +66,7 @@ def _director_home():
 
 def _officer_home():
     session = get_session()
-    queue = review_lists.queue(session, _registry(), {})
+    queue = review_lists.queue(session, _registry(), {}, size=1)  # the counts and the oldest
     return render_template("home/officer.html", counts=queue.counts,
                            oldest=queue.rows[0] if queue.rows else None,
                            decisions=review_lists.recent_decisions(session))

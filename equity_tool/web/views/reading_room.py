@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from flask import Blueprint, current_app, render_template, request, send_file
 
 from equity_tool.core.db import get_session
+from equity_tool.core.paging import page_number
 from equity_tool.publishing import reading_room
 from equity_tool.publishing.export import (
     DEFAULT_TEMPLATE,
@@ -42,8 +43,9 @@ def list_approved():
     session = get_session()
     choices = reading_room.choices(session, registry().all_offered(), timezone=_timezone())
     filters, errors = _parse(request.args, choices)
-    rows = reading_room.search(session, registry(), filters, timezone=_timezone())
-    page = render_template("reading_room/list.html", rows=rows, choices=choices,
+    found = reading_room.search(session, registry(), filters, timezone=_timezone(),
+                                page=page_number(request.args.get("page")))
+    page = render_template("reading_room/list.html", page=found, choices=choices,
                            q=filters.q, chosen={k: request.args.get(k, "") for k in FILTERS},
                            filtered=filters != reading_room.Filters(), errors=errors)
     return page, 400 if errors else 200

@@ -13,6 +13,7 @@ from equity_tool.assessments.answer_forms import parse_revision
 from equity_tool.assessments.wizard import evaluated
 from equity_tool.core.db import get_session
 from equity_tool.core.exceptions import BadRequest
+from equity_tool.core.paging import page_number
 from equity_tool.core.vocabulary import DEPARTMENT_ROLES
 from equity_tool.core.vocabulary import AssessmentState as State
 from equity_tool.notifications.service import MailSettings
@@ -20,6 +21,7 @@ from equity_tool.review import lists as review_lists
 from equity_tool.review import service as review
 from equity_tool.review.workflow import DONE, Action
 from equity_tool.web.auth import allowed_if
+from equity_tool.web.views import public
 from equity_tool.web.views.assessments import load_assessment, registry, render_task_list
 from equity_tool.web.views.filters import chosen_filters
 
@@ -40,8 +42,9 @@ def queue():
     session = get_session()
     choices = review_lists.queue_choices(session, registry())
     chosen, errors = chosen_filters(request.args, choices, QUEUE_FILTERS)
-    found = review_lists.queue(session, registry(), chosen)
-    page = render_template("review/queue.html", rows=found.rows, counts=found.counts,
+    found = review_lists.queue(session, registry(), chosen,
+                               page=page_number(request.args.get("page")))
+    page = render_template("review/queue.html", page=found.page, counts=found.counts,
                            choices=choices, chosen=chosen, errors=errors)
     return page, 400 if errors else 200
 
@@ -145,6 +148,8 @@ def create_transition(assessment_id: int):
         if access.may_review(current_user):
             return _render_review(assessment, questionnaire, errors=errors, status=409)
         return render_task_list(assessment, questionnaire, errors=errors, status=409)
+    if action == Action.APPROVE:  # the approval form's "Publish to the public register"
+        public.after_approval(assessment, request.form)
     flash(f"You {DONE[action]} “{assessment.title}”.", "success")
     if current_user.role in DEPARTMENT_ROLES:
         return redirect(url_for("assessments.task_list", assessment_id=assessment_id))

@@ -1,0 +1,217 @@
+"""Benchmark the citywide annual report at 200 and at 20,000 assessments.
+
+For each database (an SQLite file; a throwaway PostgreSQL cluster started here with Debian's
+initdb/pg_ctl, see tests/local_servers.py), the script migrates two fresh databases and fills
+them with `flask demo --scale N` (equity_tool.demo_scale: the demo users, then N assessments
+across 20 departments and five years, made through the real workflow, with their follow-up
+items): N = 200 and N = 20,000. On PostgreSQL it then runs ANALYZE, as autovacuum would.
+
+The report is last year's, citywide (a full year of the five the demo spreads over). Each
+measure runs WARMUP times, then RUNS times alternating between the small and the large
+database, and the median is reported:
+
+- counts: the report's grouped queries (completed by level, returns, approvals and first
+  submissions, flags, follow-up items by status), each GROUP BY department: target <= 3x;
+- figures and lists: everything the report holds (build_report), the counts plus the lists
+  of approved assessments (with their turnaround) and follow-up items, which grow with the
+  data: reported, with the number of rows listed;
+- the whole Word document (figures, three charts drawn by matplotlib, docxtpl rendering):
+  its lists (each approved assessment, each measure) grow with the data, so its ratio is
+  reported beside the figures' and the number of table rows it holds;
+- the CSV (one row per assessment and item): reported.
+
+Exits 1 when the counts' ratio is over the target.
+
+    .venv/bin/python bench/reports.py [--database sqlite|postgresql|both] [--large N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from equity_tool import create_app  # noqa: E402
+from equity_tool.core import db, migrate  # noqa: E402
+from equity_tool.core.models import Assessment, FollowUpItem  # noqa: E402
+from equity_tool.demo_scale import create_scaled_demo  # noqa: E402
+from equity_tool.publishing import reports  # noqa: E402
+from equity_tool.publishing.reports import figures  # noqa: E402
+from tests.local_servers import PostgresCluster, newest_postgres_bindir  # noqa: E402
+
+SMALL, LARGE = 200, 20_000
+WARMUP, RUNS = 2, 9
+TARGET_RATIO = 3.0
+SECRET_KEY = "bench only, not secret"
+
+
+@dataclass
+class Filled:
+    size: int
+    app: object
+    seconds: float  # to make the data
+    assessments: int
+    items: int
+
+
+@contextmanager
+def databases(kind: str) -> Iterator[tuple[list[str], str]]:
+    """([small url, large url], description): two fresh, empty databases of `kind`."""
+    if kind == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="equity-tool-bench-reports-"))
+        try:
+            yield [f"sqlite:///{folder / f'{n}.sqlite3'}" for n in ("small", "large")], \
+                "SQLite file, WAL"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    bindir = newest_postgres_bindir()
+    if bindir is None:
+        raise SystemExit("PostgreSQL is not installed: run `make system-deps`")
+    cluster = PostgresCluster(bindir, durable=False)  # only the load writes
+    cluster.start()
+    try:
+        for name in ("small", "large"):
+            cluster.execute(f"CREATE DATABASE {name}")
+        yield [cluster.url(n) for n in ("small", "large")], f"PostgreSQL {cluster.version}"
+    finally:
+        cluster.stop()
+
+
+def fill(url: str, size: int) -> Filled:
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
+                      "EQUITY_TOOL_QUESTIONNAIRES": ROOT / "questionnaires"})
+    started = time.perf_counter()
+    with app.app_context():
+        create_scaled_demo(db.get_session(), app.extensions["equity_tool.registry"],
+                           scale=size, today=date.today())
+    seconds = time.perf_counter() - started
+    engine = db.get_engine(app)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+    with Session(engine) as session:
+        found = [session.exec(select(func.count()).select_from(m)).one()
+                 for m in (Assessment, FollowUpItem)]
+    return Filled(size, app, seconds, *found)
+
+
+def work(filled: Filled, year: int) -> dict[str, Callable[[], object]]:
+    """measure name -> a function that makes it once, in its own session."""
+    app = filled.app
+    questionnaires = app.extensions["equity_tool.registry"].all_offered()
+
+    def report(session):
+        scope = reports.check_scope(session, year=year, today=date.today())
+        return reports.build_report(session, scope, questionnaires)
+
+    def counts(session):
+        scope = reports.check_scope(session, year=year, today=date.today())
+        return [figures.completed_by_level(session, scope), figures.decisions(session, scope),
+                figures.flags(session, scope), figures.item_counts(session, scope)]
+
+    def with_session(make):
+        def run():
+            with Session(db.get_engine(app)) as session:
+                return make(session)
+        return run
+
+    return {
+        "counts": with_session(counts),
+        "figures and lists": with_session(report),
+        "Word document": with_session(lambda s: reports.render_docx(report(s))),
+        "CSV": with_session(lambda s: reports.render_csv(report(s))),
+    }
+
+
+def timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def measure(small: Filled, large: Filled, year: int) -> dict[str, tuple[float, float]]:
+    """measure -> (median seconds at the small size, at the large size)."""
+    results = {}
+    small_work, large_work = work(small, year), work(large, year)
+    for name in small_work:
+        for _ in range(WARMUP):
+            timed(small_work[name])
+            timed(large_work[name])
+        times: tuple[list[float], list[float]] = ([], [])
+        for _ in range(RUNS):
+            times[0].append(timed(small_work[name]))
+            times[1].append(timed(large_work[name]))
+        results[name] = (statistics.median(times[0]), statistics.median(times[1]))
+    return results
+
+
+def rows_listed(filled: Filled, year: int) -> tuple[int, int]:
+    """(rows of the Word document's lists: approved assessments and measures, CSV rows)."""
+    with Session(db.get_engine(filled.app)) as session:
+        scope = reports.check_scope(session, year=year, today=date.today())
+        found = reports.build_report(
+            session, scope, filled.app.extensions["equity_tool.registry"].all_offered())
+        return (sum(len(d["assessments"]) + len(d["measures"])
+                    for d in found.context["departments"]),
+                len(found.approved) + len(found.items))
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def run(kind: str, large_size: int) -> bool:
+    year = date.today().year - 1
+    with databases(kind) as (urls, description):
+        small, large = fill(urls[0], SMALL), fill(urls[1], large_size)
+        try:
+            results = measure(small, large, year)
+            listed = (rows_listed(small, year), rows_listed(large, year))
+        finally:
+            for filled in (small, large):
+                db.get_engine(filled.app).dispose()
+    print(f"\n{description}: citywide report for {year}; {small.assessments:,} vs "
+          f"{large.assessments:,} assessments, {small.items:,} vs {large.items:,} follow-up "
+          f"items (made in {small.seconds:.0f} s and {large.seconds:.0f} s)")
+    print(f"Word document lists {listed[0][0]:,} vs {listed[1][0]:,} rows (approved "
+          f"assessments and measures); the CSV has {listed[0][1]:,} vs {listed[1][1]:,}")
+    print("| measure | at 200 | at 20,000 | ratio | target |")
+    print("|---|---|---|---|---|")
+    ok = True
+    for name, (low, high) in results.items():
+        ratio = high / low
+        target = f"≤ {TARGET_RATIO:g}×" if name == "counts" else "—"
+        if name == "counts" and ratio > TARGET_RATIO:
+            ok = False
+        print(f"| {name} | {ms(low)} | {ms(high)} | **{ratio:.1f}×** | {target} |")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--large", type=int, default=LARGE)
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    results = [run(kind, args.large) for kind in kinds]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Indexes for long lists and counts: the review queue, the reading room, the dashboard's year
+and the unread notifications in every page's header.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-02 15:20:00
+"""
+
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+INDEXES = {
+    "ix_assessments_state_submitted": ("assessments", ["state", "submitted_at"]),
+    "ix_assessments_state_approved": ("assessments", ["state", "approved_at"]),
+    "ix_assessments_created_at": ("assessments", ["created_at"]),
+    "ix_notifications_user_unread": ("notifications", ["user_id", "read_at"]),
+}
+
+
+def upgrade() -> None:
+    for name, (table, columns) in INDEXES.items():
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade() -> None:
+    for name, (table, _columns) in INDEXES.items():
+        op.drop_index(name, table_name=table)

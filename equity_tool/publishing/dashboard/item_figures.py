@@ -1,0 +1,92 @@
+"""The dashboard's figures about follow-up items: counts by status, what is overdue, and how
+each measure stands against its target."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlmodel import Session, col, func, select
+
+from equity_tool.core.models import Assessment, Department, FollowUpItem
+from equity_tool.core.vocabulary import CLOSED_ITEM_STATUSES, ItemKind, ItemStatus
+from equity_tool.publishing.dashboard.scope import Filters, items_chosen, items_in_year
+from equity_tool.publishing.dashboard.tables import Table
+
+STATUSES = tuple(ItemStatus)
+OPEN = [s.value for s in ItemStatus if s not in CLOSED_ITEM_STATUSES]
+
+
+def by_status(session: Session, filters: Filters) -> Table:
+    """Items of the year, one row per department and a column per status."""
+    query = (select(Department.name, FollowUpItem.status, func.count())
+             .select_from(FollowUpItem)
+             .join(Department, col(Department.id) == col(FollowUpItem.department_id)))
+    found = session.exec(items_in_year(query, filters)
+                         .group_by(col(Department.name), col(FollowUpItem.status))).all()
+    counts: dict[str, Counter] = {}
+    for name, status, count in found:
+        counts.setdefault(name, Counter())[ItemStatus(status)] = count
+    rows = [(name, *(by[s] for s in STATUSES), sum(by.values()))
+            for name, by in sorted(counts.items(), key=lambda kv: kv[0].lower())]
+    totals = [sum(row[i + 1] for row in rows) for i in range(len(STATUSES))]
+    return Table("items-by-status",
+                 f"Follow-up items due in {filters.year}, by department and status",
+                 ("Department", *(s.value.capitalize() for s in STATUSES), "Total"),
+                 rows, footer=("All departments", *totals, sum(totals)))
+
+
+def _listed(query, limit: int | None):
+    return query.limit(limit) if limit else query
+
+
+def overdue(session: Session, filters: Filters, *, today: date,
+            limit: int | None = 10) -> Table:
+    """Items past their due date and neither done nor dropped, as of today (any year),
+    longest overdue first."""
+    where = [col(FollowUpItem.due_on) < today, col(FollowUpItem.status).in_(OPEN)]
+    total = session.exec(items_chosen(
+        select(func.count()).select_from(FollowUpItem).where(*where), filters)).one()
+    query = (select(FollowUpItem.title, Department.name, Assessment.id, Assessment.title,
+                    FollowUpItem.kind, FollowUpItem.status, FollowUpItem.due_on)
+             .select_from(FollowUpItem)
+             .join(Department, col(Department.id) == col(FollowUpItem.department_id))
+             .join(Assessment, col(Assessment.id) == col(FollowUpItem.assessment_id))
+             .where(*where))
+    query = (items_chosen(query, filters, joined=True)
+             .order_by(col(FollowUpItem.due_on), col(FollowUpItem.id)))
+    found = session.exec(_listed(query, limit)).all()
+    rows = [(title, department, assessment, ItemKind(kind).value.capitalize(),
+             ItemStatus(status).value.capitalize(), due, (today - due).days)
+            for title, department, _, assessment, kind, status, due in found]
+    return Table("overdue-items", "Overdue follow-up items now, longest overdue first",
+                 ("Item", "Department", "Assessment", "Kind", "Status", "Due", "Days overdue"),
+                 rows, total=total, assessment_ids=[row[2] for row in found], link_column=2)
+
+
+def measures(session: Session, filters: Filters, *, limit: int | None = 20) -> Table:
+    """The year's measures (not dropped) with baseline, target and latest recorded value, by
+    department and due date."""
+    where = [FollowUpItem.kind == ItemKind.MEASURE,
+             col(FollowUpItem.status) != ItemStatus.DROPPED.value]
+    total = session.exec(items_in_year(
+        select(func.count()).select_from(FollowUpItem).where(*where), filters)).one()
+    query = items_in_year(
+        select(FollowUpItem.title, Department.name, FollowUpItem.assessment_id,
+               Assessment.title, FollowUpItem.baseline, FollowUpItem.target,
+               FollowUpItem.latest_value, FollowUpItem.latest_value_on, FollowUpItem.status,
+               FollowUpItem.due_on)
+        .select_from(FollowUpItem)
+        .join(Department, col(Department.id) == col(FollowUpItem.department_id))
+        .join(Assessment, col(Assessment.id) == col(FollowUpItem.assessment_id))
+        .where(*where), filters, joined=True)
+    query = query.order_by(col(Department.name), col(FollowUpItem.due_on), col(FollowUpItem.id))
+    found = session.exec(_listed(query, limit)).all()
+    rows = [(title, department, assessment, baseline, target, latest, latest_on,
+             ItemStatus(status).value.capitalize(), due)
+            for title, department, _, assessment, baseline, target, latest, latest_on, status,
+            due in found]
+    return Table("measures", f"Measures due in {filters.year}: latest value against target",
+                 ("Measure", "Department", "Assessment", "Baseline", "Target", "Latest value",
+                  "Recorded on", "Status", "Due"),
+                 rows, total=total, assessment_ids=[row[2] for row in found], link_column=2)
