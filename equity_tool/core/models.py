@@ -151,11 +151,12 @@ class Assessment(SQLModel, table=True):
             name="fk_assessments_questionnaire_versions",
         ),
         # The review queue (oldest submission first) and the reading room (newest approval
-        # first) walk these instead of sorting every row, answers and all; the dashboard
-        # counts a year of assessments by when they were started.
+        # first) walk these instead of sorting every row, answers and all; the dashboard and
+        # reports count a year of assessments from the index alone (a row holds its answers).
         sa.Index("ix_assessments_state_submitted", "state", "submitted_at"),
         sa.Index("ix_assessments_state_approved", "state", "approved_at"),
-        sa.Index("ix_assessments_created_at", "created_at"),
+        sa.Index("ix_assessments_year", "created_at", "department_id", "state",
+                 "questionnaire_id", "impact_level"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -212,6 +213,8 @@ class AssessmentEvent(SQLModel, table=True):
     """One step in an assessment's life, named in the past tense ("submitted"). Append-only."""
 
     __tablename__ = "assessment_events"
+    # "Returned at least once" without reading the notes.
+    __table_args__ = (sa.Index("ix_assessment_events_to_state", "assessment_id", "to_state"),)
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessments.id", index=True)
@@ -255,7 +258,11 @@ class Submission(SQLModel, table=True):
     """The answers as they were sent for review, each time: what changed is read from these."""
 
     __tablename__ = "submissions"
-    __table_args__ = (sa.UniqueConstraint("assessment_id", "round"),)
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "round"),
+        # When each round arrived, without reading its snapshot of the answers (turnaround).
+        sa.Index("ix_submissions_round_at", "assessment_id", "round", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessments.id", index=True)
@@ -358,8 +365,10 @@ class FollowUpItem(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("assessment_id", "question_id", "position"),
         # The department's list (due first) and the dashboard's counts by status.
-        sa.Index("ix_follow_up_items_department_due", "department_id", "due_on"),
+        sa.Index("ix_follow_up_items_department_due", "department_id", "due_on", "status"),
         sa.Index("ix_follow_up_items_status_due", "status", "due_on"),
+        # Oldest due first with the status at hand: overdue items and a year's counts.
+        sa.Index("ix_follow_up_items_due_status", "due_on", "status", "kind", "department_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -8,9 +8,14 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from equity_tool.core.models import Assessment, Department, FollowUpItem
+from equity_tool.core.models import Department, FollowUpItem
 from equity_tool.core.vocabulary import CLOSED_ITEM_STATUSES, ItemKind, ItemStatus
-from equity_tool.publishing.dashboard.scope import Filters, items_chosen, items_in_year
+from equity_tool.publishing.dashboard.scope import (
+    Filters,
+    assessment_titles,
+    items_chosen,
+    items_in_year,
+)
 from equity_tool.publishing.dashboard.tables import Table
 
 STATUSES = tuple(ItemStatus)
@@ -40,6 +45,7 @@ def _listed(query, limit: int | None):
     return query.limit(limit) if limit else query
 
 
+
 def overdue(session: Session, filters: Filters, *, today: date,
             limit: int | None = 10) -> Table:
     """Items past their due date and neither done nor dropped, as of today (any year),
@@ -47,18 +53,17 @@ def overdue(session: Session, filters: Filters, *, today: date,
     where = [col(FollowUpItem.due_on) < today, col(FollowUpItem.status).in_(OPEN)]
     total = session.exec(items_chosen(
         select(func.count()).select_from(FollowUpItem).where(*where), filters)).one()
-    query = (select(FollowUpItem.title, Department.name, Assessment.id, Assessment.title,
+    query = (select(FollowUpItem.title, Department.name, FollowUpItem.assessment_id,
                     FollowUpItem.kind, FollowUpItem.status, FollowUpItem.due_on)
              .select_from(FollowUpItem)
              .join(Department, col(Department.id) == col(FollowUpItem.department_id))
-             .join(Assessment, col(Assessment.id) == col(FollowUpItem.assessment_id))
              .where(*where))
-    query = (items_chosen(query, filters, joined=True)
-             .order_by(col(FollowUpItem.due_on), col(FollowUpItem.id)))
+    query = items_chosen(query, filters).order_by(col(FollowUpItem.due_on), col(FollowUpItem.id))
     found = session.exec(_listed(query, limit)).all()
-    rows = [(title, department, assessment, ItemKind(kind).value.capitalize(),
+    titles = assessment_titles(session, {row[2] for row in found})
+    rows = [(title, department, titles[assessment_id], ItemKind(kind).value.capitalize(),
              ItemStatus(status).value.capitalize(), due, (today - due).days)
-            for title, department, _, assessment, kind, status, due in found]
+            for title, department, assessment_id, kind, status, due in found]
     return Table("overdue-items", "Overdue follow-up items now, longest overdue first",
                  ("Item", "Department", "Assessment", "Kind", "Status", "Due", "Days overdue"),
                  rows, total=total, assessment_ids=[row[2] for row in found], link_column=2)
@@ -73,18 +78,17 @@ def measures(session: Session, filters: Filters, *, limit: int | None = 20) -> T
         select(func.count()).select_from(FollowUpItem).where(*where), filters)).one()
     query = items_in_year(
         select(FollowUpItem.title, Department.name, FollowUpItem.assessment_id,
-               Assessment.title, FollowUpItem.baseline, FollowUpItem.target,
-               FollowUpItem.latest_value, FollowUpItem.latest_value_on, FollowUpItem.status,
-               FollowUpItem.due_on)
+               FollowUpItem.baseline, FollowUpItem.target, FollowUpItem.latest_value,
+               FollowUpItem.latest_value_on, FollowUpItem.status, FollowUpItem.due_on)
         .select_from(FollowUpItem)
         .join(Department, col(Department.id) == col(FollowUpItem.department_id))
-        .join(Assessment, col(Assessment.id) == col(FollowUpItem.assessment_id))
-        .where(*where), filters, joined=True)
+        .where(*where), filters)
     query = query.order_by(col(Department.name), col(FollowUpItem.due_on), col(FollowUpItem.id))
     found = session.exec(_listed(query, limit)).all()
-    rows = [(title, department, assessment, baseline, target, latest, latest_on,
+    titles = assessment_titles(session, {row[2] for row in found})
+    rows = [(title, department, titles[assessment_id], baseline, target, latest, latest_on,
              ItemStatus(status).value.capitalize(), due)
-            for title, department, _, assessment, baseline, target, latest, latest_on, status,
+            for title, department, assessment_id, baseline, target, latest, latest_on, status,
             due in found]
     return Table("measures", f"Measures due in {filters.year}: latest value against target",
                  ("Measure", "Department", "Assessment", "Baseline", "Target", "Latest value",

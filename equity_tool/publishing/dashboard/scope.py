@@ -12,6 +12,7 @@ Which date places a row in a year (the city's calendar year, in its time zone):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -56,10 +57,12 @@ def years(session: Session, this_year: int, *, timezone: str = "UTC") -> list[in
     """Every year from the first assessment or due date to the last, and this year, newest
     first: four aggregates, however many rows there are."""
     tz = ZoneInfo(timezone)
-    first, last = session.exec(select(func.min(Assessment.created_at),
-                                      func.max(Assessment.created_at))).one()
-    first_due, last_due = session.exec(select(func.min(FollowUpItem.due_on),
-                                              func.max(FollowUpItem.due_on))).one()
+    # One aggregate per query: SQLite reads a min() or a max() off an index only when it is
+    # alone in its query, and scans the whole table for both together.
+    first, last, first_due, last_due = (
+        session.exec(select(aggregate(column))).one()
+        for column in (Assessment.created_at, FollowUpItem.due_on)
+        for aggregate in (func.min, func.max))
     found = {this_year}
     found |= {stamp.astimezone(tz).year for stamp in (first, last) if stamp}
     found |= {day.year for day in (first_due, last_due) if day}
@@ -105,3 +108,17 @@ def items_in_year(query, filters: Filters, *, joined: bool = False):
         sa.and_(due.is_(None), col(FollowUpItem.created_at) >= filters.start,
                 col(FollowUpItem.created_at) < filters.end))
     return items_chosen(query.where(in_year), filters, joined=joined)
+
+
+def assessment_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Assessment id -> title for the rows a list shows, read after its limit: an assessment's
+    row holds its answers, so joining it before the limit would read thousands of them."""
+    ordered, titles = sorted(set(ids)), {}
+    for start in range(0, len(ordered), _CHUNK):  # a whole CSV may name thousands
+        chunk = ordered[start:start + _CHUNK]
+        titles.update(session.exec(select(Assessment.id, Assessment.title)
+                                   .where(col(Assessment.id).in_(chunk))).all())
+    return titles
+
+
+_CHUNK = 500  # ids per query, well under every database's limit on bound parameters

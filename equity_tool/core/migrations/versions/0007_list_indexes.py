@@ -1,5 +1,5 @@
-"""Indexes for long lists and counts: the review queue, the reading room, the dashboard's year
-and the unread notifications in every page's header.
+"""Indexes for long lists and counts: the review queue, the reading room, the dashboard's and
+reports' year, follow-up items by due date, and the unread notifications in every page's header.
 
 Revision ID: 0007
 Revises: 0006
@@ -16,7 +16,16 @@ depends_on = None
 INDEXES = {
     "ix_assessments_state_submitted": ("assessments", ["state", "submitted_at"]),
     "ix_assessments_state_approved": ("assessments", ["state", "approved_at"]),
-    "ix_assessments_created_at": ("assessments", ["created_at"]),
+    "ix_assessments_year": (
+        "assessments",
+        ["created_at", "department_id", "state", "questionnaire_id", "impact_level"],
+    ),
+    "ix_assessment_events_to_state": ("assessment_events", ["assessment_id", "to_state"]),
+    "ix_submissions_round_at": ("submissions", ["assessment_id", "round", "at"]),
+    "ix_follow_up_items_due_status": (
+        "follow_up_items",
+        ["due_on", "status", "kind", "department_id"],
+    ),
     "ix_notifications_user_unread": ("notifications", ["user_id", "read_at"]),
 }
 
