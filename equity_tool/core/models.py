@@ -153,7 +153,7 @@ class Assessment(SQLModel, table=True):
         # The review queue (oldest submission first) and the reading room (newest approval
         # first) walk these instead of sorting every row, answers and all; the dashboard and
         # reports count a year of assessments from the index alone (a row holds its answers).
-        sa.Index("ix_assessments_state_submitted", "state", "submitted_at"),
+        sa.Index("ix_assessments_state_submitted", "state", "submitted_at", "department_id"),
         sa.Index("ix_assessments_state_approved", "state", "approved_at"),
         sa.Index("ix_assessments_year", "created_at", "department_id", "state",
                  "questionnaire_id", "impact_level"),
@@ -348,6 +348,9 @@ class AssessmentFlag(SQLModel, table=True):
     """A flag raised on an assessment as of its last submission or approval, for counting."""
 
     __tablename__ = "assessment_flags"
+    # The flags raised most often, counted from the index alone.
+    __table_args__ = (sa.Index("ix_assessment_flags_counted", "assessment_id", "flag_id",
+                               "severity"),)
 
     assessment_id: int = Field(foreign_key="assessments.id", primary_key=True)
     flag_id: str = Field(sa_type=sa.String(100), primary_key=True, index=True)

@@ -128,9 +128,10 @@ def test_measures_with_their_latest_value(session, registry, world):
     table = figures(session, registry)["measures"]
     assert table.columns[:8] == ("Measure", "Department", "Assessment", "Baseline", "Target",
                                  "Latest value", "Recorded on", "Status")
+    # Soonest due first, a measure with no due date last.
     assert [row[:6] for row in table.rows] == [
-        ("=1+1 households", "Housing", "Assessment H1", "-5", "+50", None),
-        ("Evening visits", "Transportation", "Assessment T1", "100", "200", "150")]
+        ("Evening visits", "Transportation", "Assessment T1", "100", "200", "150"),
+        ("=1+1 households", "Housing", "Assessment H1", "-5", "+50", None)]
     assert table.total == 2
 
 
@@ -184,7 +185,7 @@ def test_every_table_downloads_in_full_as_csv_safe_for_spreadsheets(session, reg
         assert len(rows) == 1 + len(table.rows) + (1 if table.footer else 0)
     measures = list(csv.reader(io.StringIO(dashboard.as_csv(
         dashboard.table(session, registry, filters, "measures", now=NOW)))))
-    assert measures[1][:6] == ["'=1+1 households", "Housing", "Assessment H1", "'-5", "'+50", ""]
+    assert measures[2][:6] == ["'=1+1 households", "Housing", "Assessment H1", "'-5", "'+50", ""]
 
 
 @pytest.mark.parametrize(("value", "safe"), [

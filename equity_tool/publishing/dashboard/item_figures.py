@@ -70,21 +70,26 @@ def overdue(session: Session, filters: Filters, *, today: date,
 
 
 def measures(session: Session, filters: Filters, *, limit: int | None = 20) -> Table:
-    """The year's measures (not dropped) with baseline, target and latest recorded value, by
-    department and due date."""
+    """The year's measures (not dropped) with baseline, target and latest recorded value,
+    soonest due first."""
     where = [FollowUpItem.kind == ItemKind.MEASURE,
              col(FollowUpItem.status) != ItemStatus.DROPPED.value]
     total = session.exec(items_in_year(
         select(func.count()).select_from(FollowUpItem).where(*where), filters)).one()
-    query = items_in_year(
-        select(FollowUpItem.title, Department.name, FollowUpItem.assessment_id,
-               FollowUpItem.baseline, FollowUpItem.target, FollowUpItem.latest_value,
-               FollowUpItem.latest_value_on, FollowUpItem.status, FollowUpItem.due_on)
-        .select_from(FollowUpItem)
-        .join(Department, col(Department.id) == col(FollowUpItem.department_id))
-        .where(*where), filters)
-    query = query.order_by(col(Department.name), col(FollowUpItem.due_on), col(FollowUpItem.id))
-    found = session.exec(_listed(query, limit)).all()
+    query = (select(FollowUpItem.title, Department.name, FollowUpItem.assessment_id,
+                    FollowUpItem.baseline, FollowUpItem.target, FollowUpItem.latest_value,
+                    FollowUpItem.latest_value_on, FollowUpItem.status, FollowUpItem.due_on)
+             .select_from(FollowUpItem)
+             .join(Department, col(Department.id) == col(FollowUpItem.department_id))
+             .where(*where))
+    # Soonest due first, undated last: each part in the order of the index on due dates, so
+    # a page reads only its own rows (and NULLs sort alike on every database).
+    dated = items_in_year(query, filters, dated=True).order_by(
+        col(FollowUpItem.due_on), col(FollowUpItem.id))
+    found = session.exec(_listed(dated, limit)).all()
+    if limit is None or len(found) < limit:
+        undated = items_in_year(query, filters, dated=False).order_by(col(FollowUpItem.id))
+        found += session.exec(_listed(undated, limit and limit - len(found))).all()
     titles = assessment_titles(session, {row[2] for row in found})
     rows = [(title, department, titles[assessment_id], baseline, target, latest, latest_on,
              ItemStatus(status).value.capitalize(), due)

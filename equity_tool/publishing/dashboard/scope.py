@@ -99,14 +99,15 @@ def items_chosen(query, filters: Filters, *, joined: bool = False):
     return query
 
 
-def items_in_year(query, filters: Filters, *, joined: bool = False):
+def items_in_year(query, filters: Filters, *, joined: bool = False, dated: bool | None = None):
     """`query` on FollowUpItem narrowed to the items of the year (due then, or undated and
-    created then) and to the department and questionnaire chosen."""
+    created then) and to the department and questionnaire chosen; `dated` True or False keeps
+    only one of the two kinds (each alone walks an index in due order)."""
     due = col(FollowUpItem.due_on)
-    in_year = sa.or_(
-        sa.and_(due >= date(filters.year, 1, 1), due < date(filters.year + 1, 1, 1)),
-        sa.and_(due.is_(None), col(FollowUpItem.created_at) >= filters.start,
-                col(FollowUpItem.created_at) < filters.end))
+    due_then = sa.and_(due >= date(filters.year, 1, 1), due < date(filters.year + 1, 1, 1))
+    made_then = sa.and_(due.is_(None), col(FollowUpItem.created_at) >= filters.start,
+                        col(FollowUpItem.created_at) < filters.end)
+    in_year = {True: due_then, False: made_then, None: sa.or_(due_then, made_then)}[dated]
     return items_chosen(query.where(in_year), filters, joined=joined)
 
 

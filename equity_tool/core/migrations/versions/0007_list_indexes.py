@@ -14,7 +14,8 @@ branch_labels = None
 depends_on = None
 
 INDEXES = {
-    "ix_assessments_state_submitted": ("assessments", ["state", "submitted_at"]),
+    "ix_assessments_state_submitted": ("assessments", ["state", "submitted_at", "department_id"]),
+    "ix_assessment_flags_counted": ("assessment_flags", ["assessment_id", "flag_id", "severity"]),
     "ix_assessments_state_approved": ("assessments", ["state", "approved_at"]),
     "ix_assessments_year": (
         "assessments",
