@@ -141,3 +141,17 @@ def filter_choices(session: Session) -> dict[str, dict[str, str]]:
         "state": {state.value: state.value.capitalize() for state in AssessmentState},
         "questionnaire": questionnaire_titles(session),
     }
+
+
+def assessment_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Assessment id -> title for the rows a list shows, read after its limit: an assessment's
+    row holds its answers, so joining it before the limit would read thousands of them."""
+    ordered, titles = sorted(set(ids)), {}
+    for start in range(0, len(ordered), _CHUNK):  # a whole CSV may name thousands
+        chunk = ordered[start:start + _CHUNK]
+        titles.update(session.exec(select(Assessment.id, Assessment.title)
+                                   .where(col(Assessment.id).in_(chunk))).all())
+    return titles
+
+
+_CHUNK = 500  # ids per query, well under every database's limit on bound parameters

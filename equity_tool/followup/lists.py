@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from equity_tool.assessments.lists import assessment_titles
 from equity_tool.core.models import (
     MAX_ID,
     Assessment,
@@ -17,7 +18,7 @@ from equity_tool.core.models import (
     FollowUpUpdate,
     User,
 )
-from equity_tool.core.paging import Page, paged
+from equity_tool.core.paging import Page, paged_parts
 from equity_tool.core.vocabulary import CLOSED_ITEM_STATUSES
 
 DUE_SOON_DAYS = 30
@@ -74,11 +75,21 @@ def assessment_rows(session: Session, assessment: Assessment) -> list[ItemRow]:
 def department_items(session: Session, *, department_id: int, today: dt.date,
                      overdue: bool = False, page: int = 1) -> Page[ItemRow]:
     """A page of the department's items, due first; only the overdue ones with `overdue`."""
-    query = _rows().where(FollowUpItem.department_id == department_id)
+    query = (select(FollowUpItem, Department.name)
+             .join(Department, col(Department.id) == col(FollowUpItem.department_id))
+             .where(FollowUpItem.department_id == department_id))
     if overdue:
         query = query.where(_overdue(today))
-    found = paged(session, query.order_by(*_BY_DUE), page)
-    return dataclasses.replace(found, items=[ItemRow(*row) for row in found.items])
+    # Dated items, then undated ones: each part walks the index on (department, due date),
+    # where one ORDER BY putting NULLs last would sort every item to show a page.
+    due = col(FollowUpItem.due_on)
+    found = paged_parts(session, [query.where(due.is_not(None)).order_by(due, FollowUpItem.id),
+                                  query.where(due.is_(None)).order_by(col(FollowUpItem.id))],
+                        page)
+    # The titles after the page is cut: an assessment's row holds all its answers.
+    titles = assessment_titles(session, (item.assessment_id for item, _ in found.items))
+    return dataclasses.replace(found, items=[ItemRow(item, titles[item.assessment_id], name)
+                                             for item, name in found.items])
 
 
 def every_item(session: Session, *, today: dt.date, department_id: int | None = None,

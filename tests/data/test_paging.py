@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from equity_tool.core.exceptions import NotFound
 from equity_tool.core.models import Department
-from equity_tool.core.paging import page_number, paged
+from equity_tool.core.paging import page_number, paged, paged_parts
 
 
 @pytest.fixture
@@ -42,3 +42,18 @@ def test_a_page_number_that_is_not_one_names_no_page(raw):
 def test_no_page_number_is_the_first_page():
     assert page_number(None) == page_number("") == 1
     assert page_number("12") == 12
+
+
+def test_a_list_in_two_parts_pages_across_the_seam(session, departments):
+    # As the department's items: the dated part first, then the undated one, each in its order.
+    names = col(Department.name)
+    first = departments.where(names <= "Department 04").order_by(None).order_by(names.desc())
+    rest = departments.where(names > "Department 04")
+    pages = [paged_parts(session, [first, rest], n, size=3) for n in (1, 2, 3)]
+    assert [p.items for p in pages] == [
+        ["Department 04", "Department 03", "Department 02"],
+        ["Department 01", "Department 05", "Department 06"],
+        ["Department 07"]]
+    assert {p.total for p in pages} == {7}
+    with pytest.raises(NotFound):
+        paged_parts(session, [first, rest], 4, size=3)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from equity_tool.assessments.lists import assessment_titles
 from equity_tool.core.models import (
     Assessment,
     AssessmentEvent,
@@ -21,7 +22,6 @@ from equity_tool.core.vocabulary import AWAITING_REVIEW, AssessmentState
 from equity_tool.publishing.dashboard.labels import Labels
 from equity_tool.publishing.dashboard.scope import (
     Filters,
-    assessment_titles,
     assessments_chosen,
     assessments_where,
 )

@@ -8,11 +8,11 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
+from equity_tool.assessments.lists import assessment_titles
 from equity_tool.core.models import Department, FollowUpItem
 from equity_tool.core.vocabulary import CLOSED_ITEM_STATUSES, ItemKind, ItemStatus
 from equity_tool.publishing.dashboard.scope import (
     Filters,
-    assessment_titles,
     items_chosen,
     items_in_year,
 )

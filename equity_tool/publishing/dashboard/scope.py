@@ -12,7 +12,6 @@ Which date places a row in a year (the city's calendar year, in its time zone):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -109,17 +108,3 @@ def items_in_year(query, filters: Filters, *, joined: bool = False, dated: bool 
                         col(FollowUpItem.created_at) < filters.end)
     in_year = {True: due_then, False: made_then, None: sa.or_(due_then, made_then)}[dated]
     return items_chosen(query.where(in_year), filters, joined=joined)
-
-
-def assessment_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    """Assessment id -> title for the rows a list shows, read after its limit: an assessment's
-    row holds its answers, so joining it before the limit would read thousands of them."""
-    ordered, titles = sorted(set(ids)), {}
-    for start in range(0, len(ordered), _CHUNK):  # a whole CSV may name thousands
-        chunk = ordered[start:start + _CHUNK]
-        titles.update(session.exec(select(Assessment.id, Assessment.title)
-                                   .where(col(Assessment.id).in_(chunk))).all())
-    return titles
-
-
-_CHUNK = 500  # ids per query, well under every database's limit on bound parameters
