@@ -30,6 +30,7 @@ from sqlmodel import select
 from equity_tool.core.models import FollowUpItem, Submission
 from equity_tool.core.vocabulary import ItemKind, ItemStatus
 from equity_tool.publishing import reports
+from equity_tool.publishing.register import publication as register
 from equity_tool.publishing.reports import figures
 from equity_tool.publishing.reports.report import draw_charts
 from equity_tool.review.workflow import Action
@@ -122,6 +123,14 @@ def test_citywide_figures_are_those_counted_by_hand(session, world):
         "follow_up_items": 4,
         "overdue": 1}
     assert overview["Housing"]["median_days_text"] == "4.0"
+
+
+def test_publishing_and_withdrawing_are_no_approvals(session, world, people):
+    before = report(session).context["summary"]["approvals"]
+    register.publish(session, user=people["officer"], assessment=world["bus"])
+    register.withdraw(session, user=people["officer"], assessment=world["bus"])
+    register.publish(session, user=people["officer"], assessment=world["rent"])
+    assert report(session).context["summary"]["approvals"] == before == 3
 
 
 def test_each_department_lists_its_assessments_flags_items_and_measures(session, world):

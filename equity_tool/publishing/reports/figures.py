@@ -104,6 +104,8 @@ def decisions(session: Session, scope: Scope) -> dict[int, Counter]:
         .join(Assessment, col(Assessment.id) == col(AssessmentEvent.assessment_id))
         .where(col(AssessmentEvent.to_state).in_([AssessmentState.RETURNED.value,
                                                   AssessmentState.APPROVED.value]),
+               # A step that changes no state (publishing, withdrawing) is no decision.
+               col(AssessmentEvent.from_state) != col(AssessmentEvent.to_state),
                *scope.within(AssessmentEvent.at),
                *_in_department(scope, Assessment.department_id))
         .group_by(col(Assessment.department_id), col(AssessmentEvent.to_state))).all()
