@@ -154,7 +154,8 @@ class Assessment(SQLModel, table=True):
         # first) walk these instead of sorting every row, answers and all; the dashboard and
         # reports count a year of assessments from the index alone (a row holds its answers).
         sa.Index("ix_assessments_state_submitted", "state", "submitted_at", "department_id"),
-        sa.Index("ix_assessments_state_approved", "state", "approved_at"),
+        sa.Index("ix_assessments_state_approved", "state", "approved_at", "department_id",
+                 "questionnaire_id", "impact_level"),
         sa.Index("ix_assessments_year", "created_at", "department_id", "state",
                  "questionnaire_id", "impact_level"),
     )
@@ -213,8 +214,11 @@ class AssessmentEvent(SQLModel, table=True):
     """One step in an assessment's life, named in the past tense ("submitted"). Append-only."""
 
     __tablename__ = "assessment_events"
-    # "Returned at least once" without reading the notes.
-    __table_args__ = (sa.Index("ix_assessment_events_to_state", "assessment_id", "to_state"),)
+    # "Returned at least once" without reading the notes; a year's returns and approvals.
+    __table_args__ = (
+        sa.Index("ix_assessment_events_to_state", "assessment_id", "to_state"),
+        sa.Index("ix_assessment_events_at", "at", "to_state", "from_state", "assessment_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessments.id", index=True)
@@ -368,10 +372,15 @@ class FollowUpItem(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("assessment_id", "question_id", "position"),
         # The department's list (due first) and the dashboard's counts by status.
-        sa.Index("ix_follow_up_items_department_due", "department_id", "due_on", "status"),
+        sa.Index("ix_follow_up_items_department_due", "department_id", "due_on", "status",
+                 "created_at"),
         sa.Index("ix_follow_up_items_status_due", "status", "due_on"),
         # Oldest due first with the status at hand: overdue items and a year's counts.
-        sa.Index("ix_follow_up_items_due_status", "due_on", "status", "kind", "department_id"),
+        sa.Index("ix_follow_up_items_due_status", "due_on", "status", "kind", "department_id",
+                 "created_at"),
+        # The items made in a year (the annual report), from the index alone.
+        sa.Index("ix_follow_up_items_created", "created_at", "due_on", "status",
+                 "department_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

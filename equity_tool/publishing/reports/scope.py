@@ -63,14 +63,15 @@ def years_held(session: Session, *, timezone: str = "UTC", today: date) -> range
     """The years the data holds: from the first assessment, event or due date to the last or
     this year, whichever is later; a handful of aggregates, however many rows there are."""
     tz = ZoneInfo(timezone)
-    stamps = [*session.exec(select(func.min(Assessment.created_at),
-                                   func.max(Assessment.approved_at))).one(),
-              *session.exec(select(func.min(AssessmentEvent.at),
-                                   func.max(AssessmentEvent.at))).one()]
-    days = session.exec(select(func.min(FollowUpItem.due_on), func.max(FollowUpItem.due_on),
-                               func.min(FollowUpItem.created_at))).one()
+    # One aggregate per query: SQLite reads a min() or a max() off an index only when it is
+    # alone in its query. Every approval is an event, so the events' last day covers it.
+    stamps = [session.exec(select(aggregate(column))).one() for aggregate, column in (
+        (func.min, Assessment.created_at), (func.min, AssessmentEvent.at),
+        (func.max, AssessmentEvent.at), (func.min, FollowUpItem.created_at))]
+    days = [session.exec(select(aggregate(FollowUpItem.due_on))).one()
+            for aggregate in (func.min, func.max)]
     found = {today.year} | {s.astimezone(tz).year for s in stamps if s}
-    found |= {d.astimezone(tz).year if isinstance(d, datetime) else d.year for d in days if d}
+    found |= {d.year for d in days if d}
     return range(min(found), max(found) + 1)
 
 

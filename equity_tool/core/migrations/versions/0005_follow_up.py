@@ -80,7 +80,9 @@ def upgrade() -> None:
             batch_op.f("ix_follow_up_items_assessment_id"), ["assessment_id"], unique=False
         )
         batch_op.create_index(
-            "ix_follow_up_items_department_due", ["department_id", "due_on", "status"], unique=False
+            "ix_follow_up_items_department_due",
+            ["department_id", "due_on", "status", "created_at"],
+            unique=False,
         )
         batch_op.create_index("ix_follow_up_items_status_due", ["status", "due_on"], unique=False)
 

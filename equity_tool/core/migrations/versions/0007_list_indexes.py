@@ -16,7 +16,18 @@ depends_on = None
 INDEXES = {
     "ix_assessments_state_submitted": ("assessments", ["state", "submitted_at", "department_id"]),
     "ix_assessment_flags_counted": ("assessment_flags", ["assessment_id", "flag_id", "severity"]),
-    "ix_assessments_state_approved": ("assessments", ["state", "approved_at"]),
+    "ix_assessments_state_approved": (
+        "assessments",
+        ["state", "approved_at", "department_id", "questionnaire_id", "impact_level"],
+    ),
+    "ix_assessment_events_at": (
+        "assessment_events",
+        ["at", "to_state", "from_state", "assessment_id"],
+    ),
+    "ix_follow_up_items_created": (
+        "follow_up_items",
+        ["created_at", "due_on", "status", "department_id"],
+    ),
     "ix_assessments_year": (
         "assessments",
         ["created_at", "department_id", "state", "questionnaire_id", "impact_level"],
@@ -25,7 +36,7 @@ INDEXES = {
     "ix_submissions_round_at": ("submissions", ["assessment_id", "round", "at"]),
     "ix_follow_up_items_due_status": (
         "follow_up_items",
-        ["due_on", "status", "kind", "department_id"],
+        ["due_on", "status", "kind", "department_id", "created_at"],
     ),
     "ix_notifications_user_unread": ("notifications", ["user_id", "read_at"]),
 }
