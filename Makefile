@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # The mail worker runs beside the server and is stopped when the server stops (Ctrl-C, or
-# an error); without SMTP_HOST it says there is no mail to send and exits at once. The demo
-# turns the public register on (/public) unless PUBLIC_REGISTER says otherwise.
+# an error); it sends the follow-up reminders too, so it runs without SMTP_HOST (in-app only).
+# The demo turns the public register on (/public) unless PUBLIC_REGISTER says otherwise.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty --url http://$(HOST):$(PORT)
