@@ -158,6 +158,9 @@ class Assessment(SQLModel, table=True):
                  "questionnaire_id", "impact_level"),
         sa.Index("ix_assessments_year", "created_at", "department_id", "state",
                  "questionnaire_id", "impact_level"),
+        # The public register: newest publication first, counted from the index.
+        sa.Index("ix_assessments_published_at", "state", "published_at", "department_id",
+                 "approved_at", "impact_level"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -186,7 +189,7 @@ class Assessment(SQLModel, table=True):
     # From the questionnaire's `follow_up.next_review` answer, set when approved.
     next_review_on: date | None = Field(default=None, index=True)
     # On the public register since then (only approved assessments); None: not published.
-    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AssessmentCoauthor(SQLModel, table=True):

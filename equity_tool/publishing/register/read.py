@@ -167,21 +167,23 @@ def entries(session: Session, registry: Any,
 def choices(session: Session, questionnaires: list[Questionnaire], *,
             timezone: str = "UTC") -> dict[str, dict[str, str]]:
     """For each filter, value -> the words on its option: only departments, years and levels
-    that something published has, so no choice leads to an empty list."""
-    found = session.exec(
-        select(Department.id, Department.name, Assessment.approved_at, Assessment.impact_level)
-        .join(Assessment, col(Assessment.department_id) == col(Department.id))
-        .where(*_published())).all()
+    that something published has, so no choice leads to an empty list. The three columns come
+    from the register's index alone; the departments' names from their own small table."""
+    found = session.exec(select(Assessment.department_id, Assessment.impact_level,
+                                Assessment.approved_at).where(*_published())).all()
     tz = ZoneInfo(timezone)
+    department_ids = {department for department, _, _ in found}
+    levels = {level for _, level, _ in found if level}
+    years = {_utc(approved).astimezone(tz).year for _, _, approved in found if approved}
+    names = session.exec(select(Department.id, Department.name)).all()
     labels: dict[str, str] = {}
     for questionnaire in questionnaires:
         for band in questionnaire.scoring.level.bands if questionnaire.scoring.level else ():
             labels.setdefault(band.id, band.label.get())
-    levels = {level for *_, level in found if level}
     return {
-        "department": {str(i): n for i, n, *_ in sorted(found, key=lambda r: r[1].lower())},
-        "year": {str(y): str(y) for y in sorted({_utc(a).astimezone(tz).year
-                                                 for _, _, a, _ in found if a}, reverse=True)},
+        "department": {str(i): n for i, n in sorted(names, key=lambda r: r[1].lower())
+                       if i in department_ids},
+        "year": {str(y): str(y) for y in sorted(years, reverse=True)},
         "level": {band: label for band, label in labels.items() if band in levels},
     }
 

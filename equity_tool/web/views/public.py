@@ -130,7 +130,9 @@ def list_published():
                            dataset=_dataset())
     if errors:
         return page, 400
-    return _conditional(Response(page, mimetype="text/html"), read.changed_at(session))
+    # The ETag of the page says enough; when the whole register last changed is worth its
+    # queries for the open data only.
+    return _conditional(Response(page, mimetype="text/html"), None)
 
 
 def _parse(args: Mapping[str, str], choices) -> tuple[read.Filters, list]:

@@ -17,12 +17,15 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
+        # Newest publication first, the count and the filters' choices, from the index alone.
         batch_op.create_index(
-            batch_op.f("ix_assessments_published_at"), ["published_at"], unique=False
+            "ix_assessments_published_at",
+            ["state", "published_at", "department_id", "approved_at", "impact_level"],
+            unique=False,
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("assessments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_assessments_published_at"))
+        batch_op.drop_index("ix_assessments_published_at")
         batch_op.drop_column("published_at")
