@@ -8,7 +8,9 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import AppGroup
 
+from equity_tool.core.db import get_session
 from equity_tool.core.migrate import alembic_config, downgrade, upgrade
+from equity_tool.review.catch_up import catch_up
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
 
@@ -20,8 +22,15 @@ def _config() -> Config:
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def upgrade_command(revision: str) -> None:
-    """Upgrade the database to REVISION (default: the latest)."""
+    """Upgrade the database to REVISION (default: the latest), then make what older data
+    lacks (the kept verdicts, the follow-up of earlier approvals)."""
     upgrade(current_app.config["DATABASE_URL"], revision)
+    if revision != "head":
+        return
+    done = catch_up(get_session(), current_app.extensions["equity_tool.registry"])
+    if done.verdicts or done.approvals:
+        click.echo(f"Kept the verdict of {done.verdicts} assessment(s) and made the follow-up "
+                   f"of {done.approvals} earlier approval(s).")
 
 
 @db_cli.command("downgrade")
