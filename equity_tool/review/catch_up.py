@@ -35,7 +35,9 @@ def catch_up(session: Session, registry: Any) -> CaughtUp:
         if (questionnaire := _pinned(session, registry, assessment)) is not None:
             verdict.record(session, assessment, questionnaire)
             verdicts += 1
-    for assessment in _approved_without_follow_up(session):
+    # Only questionnaires with tracked tables make items: the others' approvals are not read.
+    tracking = [q.id for q in registry.all_offered() if q.tracked_questions()]
+    for assessment in _approved_without_follow_up(session, tracking):
         questionnaire = _pinned(session, registry, assessment)
         if questionnaire is not None and questionnaire.tracked_questions():
             followup.on_approved(session, assessment, questionnaire, assessment.approved_at)
@@ -51,10 +53,12 @@ def _without_verdict(session: Session) -> list[Assessment]:
         col(Assessment.state).in_(kept), col(Assessment.impact_level).is_(None), ~flagged)))
 
 
-def _approved_without_follow_up(session: Session) -> list[Assessment]:
+def _approved_without_follow_up(session: Session,
+                                questionnaire_ids: list[str]) -> list[Assessment]:
     has_items = sa.exists().where(col(FollowUpItem.assessment_id) == col(Assessment.id))
     return list(session.exec(select(Assessment).where(
         Assessment.state == State.APPROVED, col(Assessment.approved_at).is_not(None),
+        col(Assessment.questionnaire_id).in_(questionnaire_ids),
         col(Assessment.next_review_on).is_(None), ~has_items)))
 
 
