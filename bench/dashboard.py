@@ -4,9 +4,10 @@ For each database (an SQLite file; a throwaway PostgreSQL cluster started here w
 initdb/pg_ctl, see tests/local_servers.py), the script migrates two fresh databases and fills
 them with `flask demo --scale N` (equity_tool.demo_scale: the demo users, then N assessments
 across 20 departments and five years, made through the real workflow, with their follow-up
-items and progress updates): N = 200 and N = 20,000. On PostgreSQL it then runs ANALYZE, as
-autovacuum would after such a load. Both apps stay open in this process, each with a Flask
-test client signed in as the equity officer through the sign-in page.
+items and progress updates): N = 200 and N = 20,000, then refreshes the planner's statistics
+as `flask demo --scale` and `flask db upgrade` do (ANALYZE). Both apps stay open in this
+process, each with a Flask test client signed in as the equity officer through the sign-in
+page.
 
 Each page is requested WARMUP times, then RUNS times alternating between the small and the
 large database (so that a busy machine slows both alike), and the median server time (the
@@ -114,10 +115,7 @@ def fill(url: str, size: int) -> Filled:
                            scale=size, today=date.today())
     seconds = time.perf_counter() - started
     engine = db.get_engine(app)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE")
-            connection.commit()
+    migrate.refresh_statistics(engine)  # as `flask demo --scale` does after its load
     with Session(engine) as session:
         def count(model) -> int:
             return session.exec(select(func.count()).select_from(model)).one()

@@ -4,7 +4,8 @@ For each database (an SQLite file; a throwaway PostgreSQL cluster started here w
 initdb/pg_ctl, see tests/local_servers.py), the script migrates two fresh databases and fills
 them with `flask demo --scale N` (equity_tool.demo_scale: the demo users, then N assessments
 across 20 departments and five years, made through the real workflow, with their follow-up
-items): N = 200 and N = 20,000. On PostgreSQL it then runs ANALYZE, as autovacuum would.
+items): N = 200 and N = 20,000, then refreshes the planner's statistics as `flask demo
+--scale` and `flask db upgrade` do (ANALYZE).
 
 The report is last year's, citywide (a full year of the five the demo spreads over). Each
 measure runs WARMUP times, then RUNS times alternating between the small and the large
@@ -110,10 +111,7 @@ def fill(url: str, size: int) -> Filled:
         connection.execute(sa.update(Assessment).where(
             Assessment.state == AssessmentState.APPROVED, Assessment.id % 3 == 0)
             .values(published_at=Assessment.approved_at))
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE")
-            connection.commit()
+    migrate.refresh_statistics(engine)  # as `flask demo --scale` does after its load
     with Session(engine) as session:
         found = [session.exec(select(func.count()).select_from(m)).one()
                  for m in (Assessment, FollowUpItem)]

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from equity_tool.core.db import get_session
-from equity_tool.core.migrate import alembic_config, downgrade, upgrade
+from equity_tool.core.migrate import alembic_config, downgrade, refresh_statistics, upgrade
 from equity_tool.review.catch_up import catch_up
 
 db_cli = AppGroup("db", help="Create and upgrade the database schema.")
@@ -27,10 +27,12 @@ def upgrade_command(revision: str) -> None:
     upgrade(current_app.config["DATABASE_URL"], revision)
     if revision != "head":
         return
-    done = catch_up(get_session(), current_app.extensions["equity_tool.registry"])
+    session = get_session()
+    done = catch_up(session, current_app.extensions["equity_tool.registry"])
     if done.verdicts or done.approvals:
         click.echo(f"Kept the verdict of {done.verdicts} assessment(s) and made the follow-up "
                    f"of {done.approvals} earlier approval(s).")
+    refresh_statistics(session.get_bind())
 
 
 @db_cli.command("downgrade")

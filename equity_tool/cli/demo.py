@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from equity_tool.accounts import service as accounts
 from equity_tool.core.db import get_session
+from equity_tool.core.migrate import refresh_statistics
 from equity_tool.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_data
 from equity_tool.demo_scale import DEPARTMENTS, YEARS, create_scaled_demo
 
@@ -52,6 +53,7 @@ def _scaled(session, registry, scale: int, today: date) -> None:
     if not made.assessments:
         click.echo(f"The {scale:,} assessments of --scale {scale} were added before.")
         return
+    refresh_statistics(session.get_bind())  # thousands of rows the planner has not seen
     click.echo(f"Added {made.assessments:,} assessments across {len(DEPARTMENTS)} departments "
                f"with {made.items:,} follow-up items and {made.updates:,} progress updates, "
                f"in {time.perf_counter() - started:.0f} s.")

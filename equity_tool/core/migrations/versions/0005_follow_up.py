@@ -84,7 +84,6 @@ def upgrade() -> None:
             ["department_id", "due_on", "status", "created_at"],
             unique=False,
         )
-        batch_op.create_index("ix_follow_up_items_status_due", ["status", "due_on"], unique=False)
 
     op.create_table(
         "follow_up_updates",
@@ -133,7 +132,6 @@ def downgrade() -> None:
 
     op.drop_table("follow_up_updates")
     with op.batch_alter_table("follow_up_items", schema=None) as batch_op:
-        batch_op.drop_index("ix_follow_up_items_status_due")
         batch_op.drop_index("ix_follow_up_items_department_due")
         batch_op.drop_index(batch_op.f("ix_follow_up_items_assessment_id"))
 
