@@ -224,17 +224,6 @@ def items(session: Session, scope: Scope, *, measures_only: bool = False) -> lis
                  bool(row[13])) for row in found]
 
 
-def percentile(ordered: list[float], share: float) -> float | None:
-    """The `share` (0–1) percentile of sorted values, interpolating between the two nearest
-    (as PostgreSQL's percentile_cont does); None when there are none."""
-    if not ordered:
-        return None
-    position = (len(ordered) - 1) * share
-    below = int(position)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
-
-
 def sum_counters(counters: Any) -> Counter:
     total: Counter = Counter()
     for counter in counters:

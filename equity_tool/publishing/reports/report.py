@@ -16,6 +16,7 @@ from equity_tool.assessments.lists import questionnaire_titles
 from equity_tool.assessments.service import DECISION_KINDS
 from equity_tool.core.models import utcnow
 from equity_tool.core.vocabulary import ItemKind, ItemStatus
+from equity_tool.publishing.dashboard.assessment_figures import percentile
 from equity_tool.publishing.dashboard.labels import Labels
 from equity_tool.publishing.reports import charts, figures
 from equity_tool.publishing.reports.scope import Scope, departments
@@ -127,7 +128,7 @@ def _summary(scope: Scope, decided, approved, item_counts) -> dict[str, Any]:
     days = sorted(d for a in approved if (d := a.turnaround_days) is not None)
     decisions = figures.sum_counters(decided.values())
     items = figures.sum_counters(item_counts.values())
-    median, ninetieth = figures.percentile(days, 0.5), figures.percentile(days, 0.9)
+    median, ninetieth = percentile(days, 0.5), percentile(days, 0.9)
     y = scope.year
     summary = {
         "completed": len(approved),
@@ -202,7 +203,7 @@ def _item_figures(counts: Counter) -> dict[str, int]:
 def _median_of(approved, department_id: int) -> float | None:
     days = sorted(d for a in approved
                   if a.department_id == department_id and (d := a.turnaround_days) is not None)
-    return figures.percentile(days, 0.5)
+    return percentile(days, 0.5)
 
 
 def _overview(department_id, name, levels, decided, approved, item_counts) -> dict[str, Any]:
