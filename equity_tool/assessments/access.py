@@ -151,3 +151,23 @@ def may_make_reports(user: User) -> bool:
     """The annual report to the mayor and council is made by the officer and the
     administrator."""
     return user.role in CITYWIDE
+
+
+# --- administration (issue 14) ----------------------------------------------------------------
+
+
+def may_manage_questionnaires(user: User) -> bool:
+    """The questionnaires page, the editor, preview, publishing, retiring and diffs are for
+    the equity office: the officer and the administrator."""
+    return user.role in CITYWIDE
+
+
+def may_manage_people(user: User) -> bool:
+    """People, departments and the audit log are the administrator's alone (not the officer)."""
+    return user.role == Role.ADMIN
+
+
+def may_move_to_newer_version(user: User, assessment: Assessment) -> bool:
+    """The draft's owners (the department's staff) move it to a newer questionnaire version,
+    while they may still change its answers."""
+    return may_edit(user, assessment)

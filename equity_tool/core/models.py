@@ -139,6 +139,25 @@ class QuestionnaireVersion(SQLModel, table=True):
     source: str = Field(sa_type=sa.Text)
     title: str = Field(sa_type=sa.String(300))
     first_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Who published it in the browser (None: it came from the questionnaires folder).
+    published_by_id: int | None = Field(default=None, foreign_key="users.id")
+    # No new assessment starts on a retired version; those under way continue on it.
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class QuestionnaireDraft(SQLModel, table=True):
+    """A questionnaire being written in the browser, not yet published (nothing uses it)."""
+
+    __tablename__ = "questionnaire_drafts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(sa_type=sa.Text)
+    # The version it was started from (None: a new questionnaire or an upload); publishing is
+    # refused when the questionnaire's current version is no longer this one (a stale editor).
+    base_version_id: int | None = Field(default=None, foreign_key="questionnaire_versions.id")
+    created_by_id: int = Field(foreign_key="users.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revision: int = 0
 
 
 class Assessment(SQLModel, table=True):
@@ -190,6 +209,13 @@ class Assessment(SQLModel, table=True):
     next_review_on: date | None = Field(default=None, index=True)
     # On the public register since then (only approved assessments); None: not published.
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The rapid check whose flag escalated to this assessment (answers carried over from it).
+    escalated_from_id: int | None = Field(default=None, foreign_key="assessments.id",
+                                          index=True)
+    # Answers that could not be carried over when the draft moved to a newer questionnaire
+    # version (or came from a rapid check): question id -> {label, value, reason, version}.
+    left_behind: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict,
+                                        sa_column_kwargs={"server_default": "{}"})
 
 
 class AssessmentCoauthor(SQLModel, table=True):
@@ -439,3 +465,34 @@ class Reminder(SQLModel, table=True):
     subject: str = Field(sa_type=sa.String(60), primary_key=True)
     event: str = Field(sa_type=sa.String(60), primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One administrative change (people, departments, questionnaires), for the audit log."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")  # None: the CLI
+    action: str = Field(sa_type=sa.String(60))  # e.g. "user invited", "version published"
+    subject: str = Field(sa_type=sa.String(300))  # what it was done to, as people name it
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+
+
+class PasswordLink(SQLModel, table=True):
+    """A one-time link to set a password: an invitation, or a reset an admin sent.
+
+    Only the token's SHA-256 is stored, so the table cannot be used to sign in.
+    """
+
+    __tablename__ = "password_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    purpose: str = Field(sa_type=sa.String(20))  # "invitation" or "reset"
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,1 @@
+"""Questionnaires written, checked, previewed, published and retired in the browser."""
