@@ -28,11 +28,19 @@ def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
         "EQUITY_TOOL_QUESTIONNAIRES": Path(
             environ.get("EQUITY_TOOL_QUESTIONNAIRES") or PROJECT_ROOT / "questionnaires"
         ),
+        # How often (seconds) each app server asks the database for questionnaire versions
+        # published or retired through another server.
+        "QUESTIONNAIRE_REFRESH_SECONDS": _seconds("QUESTIONNAIRE_REFRESH_SECONDS",
+                                                  environ.get("QUESTIONNAIRE_REFRESH_SECONDS"),
+                                                  default=2.0),
         # The annual report's Word template; unset: the shipped one (docs/export-templates.md).
         "ANNUAL_REPORT_TEMPLATE": environ.get("ANNUAL_REPORT_TEMPLATE") or None,
         # Mail for notifications; without SMTP_HOST they stay in the app's list.
         **{name: environ.get(name) for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME",
                                                  "SMTP_PASSWORD", "MAIL_FROM")},
+        # Where people open the app (https://equity.city.gov), for links in emails such as
+        # invitations; unset: the address the administrator's own request came to.
+        "APP_URL": (environ.get("APP_URL") or "").strip().rstrip("/") or None,
         # Dates and times are shown in the city's zone (an IANA name such as America/Chicago).
         "EQUITY_TOOL_TIMEZONE": environ.get("EQUITY_TOOL_TIMEZONE") or "UTC",
         # Scripts cannot read the session cookie, other sites' forms do not carry it, and in
@@ -47,6 +55,8 @@ def load(instance_path: Path, environ: Mapping[str, Any]) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         # Large enough for any form; larger posts are refused before they are parsed.
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # A questionnaire written or uploaded in the browser: the largest file accepted.
+        "QUESTIONNAIRE_MAX_BYTES": 256 * 1024,
         # Sign-in limits count by client address: behind proxies, say how many there are.
         "TRUSTED_PROXIES": _trusted_proxies(environ.get("TRUSTED_PROXIES")),
         # The public register at /public (issue 13): off unless the city turns it on.
@@ -71,6 +81,20 @@ def _switch(name: str, value: Any) -> bool:
     if text in ("", "0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name} must be on or off (1 or 0), not {value!r}.")
+
+
+def _seconds(name: str, value: Any, *, default: float) -> float:
+    """A duration in seconds, 0 or more (fractions allowed); `default` when unset."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds (0 or more), not {value!r}.")
+    return seconds
 
 
 def _trusted_proxies(value: Any) -> int:

@@ -182,12 +182,19 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def questionnaire_folder(tmp_path: Path) -> Path:
+    """The shipped questionnaires, copied: publishing in the browser writes to the folder, and
+    no test may change the repository's own files."""
+    return factories.shipped_questionnaires(tmp_path / "app-questionnaires")
+
+
+@pytest.fixture
+def app(database_url: str, questionnaire_folder: Path) -> Iterator[Flask]:
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "not secret: tests only",
-        "EQUITY_TOOL_QUESTIONNAIRES": ROOT / "questionnaires",
+        "EQUITY_TOOL_QUESTIONNAIRES": questionnaire_folder,
     })
     app.test_client_class = PageClient
     yield app

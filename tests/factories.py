@@ -12,6 +12,7 @@ makes. tests/conftest.py offers them as fixtures bound to the test's session (`p
 
 from __future__ import annotations
 
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,15 @@ from equity_tool.review.workflow import Action
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 RAPID, FULL = "rapid-equity-check", "racial-equity-impact-assessment"
 TITLE = "Summer library hours"
+
+
+def shipped_questionnaires(folder: Path) -> Path:
+    """A copy of the shipped questionnaire files in `folder` (made if need be), for a test
+    whose app publishes or edits files: no test may change the repository's own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in QUESTIONNAIRES.glob("*.yaml"):
+        shutil.copy(path, folder / path.name)
+    return folder
 # Every user made here signs in with the demo password, so demo users and ours sign in alike.
 PASSWORD = demo.DEMO_PASSWORD
 

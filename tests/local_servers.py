@@ -6,16 +6,21 @@ The cluster lives in a temporary folder and is started with Debian's initdb/pg_c
 
 from __future__ import annotations
 
+import email
+import email.policy
 import glob
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from aiosmtpd.controller import Controller
 
 
 def free_port() -> int:
@@ -80,3 +85,27 @@ class PostgresCluster:
         dsn = f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
         with psycopg.connect(dsn, autocommit=True) as connection:
             connection.execute(sql)
+
+
+class Inbox:
+    """The messages a loopback SMTP server (aiosmtpd) received, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # the name aiosmtpd calls
+        self.messages.append(email.message_from_bytes(envelope.content,
+                                                      policy=email.policy.default))
+        return "250 OK"
+
+
+@contextmanager
+def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback for the test's duration: (its inbox, its port)."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()

@@ -171,3 +171,12 @@ def may_move_to_newer_version(user: User, assessment: Assessment) -> bool:
     """The draft's owners (the department's staff) move it to a newer questionnaire version,
     while they may still change its answers."""
     return may_edit(user, assessment)
+
+
+# --- escalation from a rapid check (issue 14) ---------------------------------------------------
+
+
+def may_escalate(user: User, rapid_check: Assessment) -> bool:
+    """The full assessment a rapid check's flag asks for is started, pre-filled, by staff of
+    the rapid check's department (who start assessments, and own it), whatever its state."""
+    return may_start(user) and user.department_id == rapid_check.department_id

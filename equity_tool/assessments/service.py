@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from equity_tool.assessments import access
+from equity_tool.assessments import access, versions
 from equity_tool.assessments import store as answer_store
 from equity_tool.core.exceptions import Conflict, DomainError, PermissionDenied
 from equity_tool.core.models import (
@@ -99,7 +99,8 @@ def start(
     errors = start_errors(session, user=user, questionnaire=questionnaire, request=request)
     if errors:
         raise BadStart(errors)
-    answers, other_texts = _start_answers(questionnaire, request)
+    _refuse_retired(session, questionnaire)
+    answers, other_texts = start_answers(questionnaire, request)
     assessment = Assessment(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
@@ -108,7 +109,7 @@ def start(
         department_id=user.department_id,
         created_by_id=user.id,
         language=start_language(questionnaire, request.language),
-        answers={**_defaults(questionnaire), **answers},
+        answers={**default_answers(questionnaire), **answers},
         other_texts=other_texts,
     )
     session.add(assessment)
@@ -118,6 +119,14 @@ def start(
     _record(session, assessment, user, "started", None, AssessmentState.DRAFT)
     session.commit()
     return assessment
+
+
+def _refuse_retired(session: Session, questionnaire: Questionnaire) -> None:
+    """Another app server may offer a version for a moment after it was retired here."""
+    stored = versions.stored_version(session, questionnaire)
+    if stored is not None and stored.retired_at is not None:
+        raise Conflict(f"Version {questionnaire.version} of {questionnaire.title.get()} was "
+                       "retired a moment ago: reload the page to start on the version in use.")
 
 
 def start_language(questionnaire: Questionnaire, language: str | None) -> str:
@@ -149,7 +158,7 @@ def start_errors(
     return errors
 
 
-def _start_answers(
+def start_answers(
     questionnaire: Questionnaire, request: StartRequest
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(answers, other texts) the start page gives the questions the questionnaire names."""
@@ -168,8 +177,8 @@ def _start_answer_errors(questionnaire: Questionnaire, request: StartRequest) ->
     if not questionnaire.start:
         return {}
     language = start_language(questionnaire, request.language)
-    answers, _ = _start_answers(questionnaire, request)
-    evaluation = evaluate(questionnaire, {**_defaults(questionnaire), **answers},
+    answers, _ = start_answers(questionnaire, request)
+    evaluation = evaluate(questionnaire, {**default_answers(questionnaire), **answers},
                           language=language)
     errors = {}
     for role, question_id in questionnaire.start.items():
@@ -181,7 +190,7 @@ def _start_answer_errors(questionnaire: Questionnaire, request: StartRequest) ->
     return errors
 
 
-def _defaults(questionnaire: Questionnaire) -> dict[str, Any]:
+def default_answers(questionnaire: Questionnaire) -> dict[str, Any]:
     today = dt.date.today().isoformat()
     return {
         q.id: today if q.default == "today" and q.type == "date" else q.default

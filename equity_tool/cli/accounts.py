@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlmodel import select
 
 from equity_tool.accounts import service as accounts
+from equity_tool.core import audit
 from equity_tool.core.db import get_session
 from equity_tool.core.models import Department, Role
 
@@ -18,6 +19,13 @@ departments_cli = AppGroup("departments", help="Add and list departments.")
 
 def _fail(error: Exception) -> None:
     raise click.ClickException(str(error))
+
+
+def _logged(action: str, subject: str, **detail) -> None:
+    """The change in the audit log, made by nobody signed in ("the command line")."""
+    session = get_session()
+    audit.record(session, actor=None, action=action, subject=subject, **detail)
+    session.commit()
 
 
 @users_cli.command("add")
@@ -37,6 +45,7 @@ def add_user(email: str, name: str, role: str, department: str | None, password_
         )
     except accounts.AccountError as error:
         _fail(error)
+    _logged("user added", user.email, role=str(user.role))
     click.echo(f"Added {user.role} {user.email}")
 
 
@@ -51,6 +60,7 @@ def set_password(email: str, password_stdin: bool):
         accounts.set_password(session, user, sys.stdin.readline().rstrip("\r\n"))
     except accounts.AccountError as error:
         _fail(error)
+    _logged("password set", user.email)
     click.echo(f"New password set for {user.email}; their sessions have ended.")
 
 
@@ -61,6 +71,7 @@ def deactivate(email: str):
     session = get_session()
     user = _existing(session, email)
     accounts.deactivate_user(session, user)
+    _logged("user deactivated", user.email)
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
 
@@ -89,6 +100,7 @@ def add_department(name: str):
         department = accounts.create_department(get_session(), name=name)
     except accounts.AccountError as error:
         _fail(error)
+    _logged("department added", department.name)
     click.echo(f"Added department {department.name}")
 
 

@@ -102,7 +102,7 @@ def load_paths(paths: list[Path], known_ids: frozenset[str] = frozenset()) -> li
     `known_ids` are questionnaires loaded elsewhere that flags may escalate to.
     """
     results = [load_file(p) for p in paths]
-    _check_across(results, known_ids)
+    check_across(results, known_ids)
     return results
 
 
@@ -110,7 +110,7 @@ def load_folder(folder: str | Path) -> list[LoadResult]:
     return load_paths(questionnaire_files(folder))
 
 
-def _check_across(results: list[LoadResult], known_ids: frozenset[str]) -> None:
+def check_across(results: list[LoadResult], known_ids: frozenset[str]) -> None:
     seen: dict[str, str] = {}
     ids = {r.declared_id for r in results if r.declared_id} | known_ids
     for result in results:

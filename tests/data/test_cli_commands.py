@@ -131,3 +131,21 @@ def test_a_new_password_and_deactivation_from_the_command_line(runner, client, l
     assert "(inactive)" in runner.invoke(args=["users", "list"]).output
     result = runner.invoke(args=["users", "deactivate", "nobody@example.org"])
     assert result.exit_code == 1 and "No user with email nobody@example.org" in result.output
+
+
+def test_changes_from_the_command_line_are_in_the_audit_log(runner, client, login):
+    runner.invoke(args=["departments", "add", "Housing"])
+    add_user(runner, "--role", "admin")
+    runner.invoke(args=["users", "set-password", "x@example.org", "--password-stdin"],
+                  input="another long password\n")
+    login(client, "x@example.org", "another long password")
+    page = client.get_page("/admin/audit")
+    rows = [[" ".join(cell.text_content().split()) for cell in row.xpath("td")]
+            for row in page.all("//table//tbody/tr")]
+    assert [(row[1], row[2], row[3]) for row in rows] == [
+        ("The command line", "Password set", "x@example.org"),
+        ("The command line", "User added", "x@example.org"),
+        ("The command line", "Department added", "Housing"),
+    ]
+    runner.invoke(args=["users", "deactivate", "x@example.org"])
+    assert client.get("/admin/audit").status_code == 302  # the admin's own session ended

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from equity_tool import demo
 from equity_tool.core import db
-from equity_tool.core.models import Assessment, FollowUpItem, ReviewComment
+from equity_tool.core.models import Assessment, FollowUpItem, QuestionnaireDraft, ReviewComment
 from equity_tool.core.vocabulary import AssessmentState
 from equity_tool.demo import create_demo_assessments
 
@@ -99,13 +99,53 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "reports.create_annual_report"): Rule(lambda r, s: r in OFFICE_ROLES,
                                                    data={"year": "1990", "format": "csv"},
                                                    per_assessment=False),
+    # Questionnaire administration (issue 14): the equity office. A post without its
+    # confirmation retires nothing.
+    **{(method, f"questionnaire_admin.{name}"): Rule(lambda r, s: r in OFFICE_ROLES,
+                                                     data={}, per_assessment=False)
+       for method, name in (("GET", "list_questionnaires"), ("GET", "download_version"),
+                            ("GET", "retire_version"), ("POST", "retire_version"),
+                            ("GET", "compare_versions"))},
+    # People, departments and the audit log (issue 14): the administrator alone. Posts about
+    # the administrator themself, with nothing filled in, are refused and change nothing.
+    **{(method, f"people.{name}"): Rule(lambda r, s: r == "admin", data={},
+                                        per_assessment=False)
+       for method, name in (("GET", "list_people"), ("GET", "new_person"),
+                            ("POST", "create_person"), ("GET", "show_person"),
+                            ("POST", "change_placement"), ("POST", "deactivate_person"),
+                            ("POST", "reactivate_person"), ("POST", "reset_password"),
+                            ("GET", "list_departments"), ("POST", "create_department"),
+                            ("GET", "edit_department"), ("POST", "rename_department"),
+                            ("GET", "audit_log"))},
+    # Writing questionnaires in the browser (issue 14): the equity office. Saving and publishing
+    # from a stale revision (409), an upload without a file and the preview's start form
+    # unfilled (422) change nothing; a started draft is seen by nothing else here.
+    **{(method, f"editor.{name}"): Rule(lambda r, s: r in OFFICE_ROLES,
+                                        data={"revision": "999999", "source": "id: x"},
+                                        per_assessment=False)
+       for method, name in (("GET", "list_drafts"), ("POST", "create_draft"),
+                            ("POST", "upload_draft"), ("GET", "edit_draft"),
+                            ("POST", "save_draft"), ("POST", "check_draft"),
+                            ("POST", "publish_draft"), ("POST", "delete_draft"),
+                            ("GET", "preview_draft"), ("POST", "preview_draft"))},
+    # One's own password (an empty form is refused); links to set one are public.
+    ("GET", "account.edit_password"): Rule(signed_in, per_assessment=False),
+    ("POST", "account.change_password"): Rule(signed_in, data={}, per_assessment=False),
+    # Moving a draft to a newer version (none is newer here: a 409 for those who may) and
+    # starting the full assessment from a rapid check (asked for by no flag here: a 409 for
+    # the department's staff); an empty post changes nothing.
+    ("GET", "version_move.move_version"): Rule(may_edit),
+    ("POST", "version_move.move_version"): Rule(may_edit, data={}),
+    ("GET", "version_move.start_escalation"): Rule(lambda r, s: r == "staff"),
+    ("POST", "version_move.start_escalation"): Rule(lambda r, s: r == "staff", data={}),
     # The public register is off in this app, so it is a 404 for everyone, a forged post
     # included; with it on, tests/web/test_public_register.py tries every role.
     ("POST", "public.change_publication"): Rule(lambda r, s: False, data={"published": "no"}),
 }
 PUBLIC = {"auth.sign_in", "auth.sign_out", "static", "public.list_published",
           "public.show_published", "public.download_published", "public.published_csv",
-          "public.published_json", "public.published_feed"}
+          "public.published_json", "public.published_feed",
+          "account.set_password_from_link", "account.use_link"}
 
 
 @pytest.fixture
@@ -156,14 +196,35 @@ def _url(app, endpoint: str, assessment, comment) -> str:
         values["name"] = "by-department-and-state"
     if "questionnaire_id" in rule.arguments:
         values["questionnaire_id"] = "rapid-equity-check"
+        values.update({"version": "2026.2"} if "version" in rule.arguments else {})
     if "item_id" in rule.arguments:  # a follow-up item of an assessment in the same state
         values["assessment_id"], values["item_id"] = _first_item(app, assessment)
     if "department_id" in rule.arguments:
         values["department_id"] = assessment.department_id
+    values.update({"draft_id": _a_draft(app)} if "draft_id" in rule.arguments else {})
+    # The demo administrator, who may not remove themself: an allowed post changes nothing.
+    values.update({"user_id": _admin_id(app)} if "user_id" in rule.arguments else {})
     with app.test_request_context():
         from flask import url_for
 
         return url_for(endpoint, **values)
+
+
+def _a_draft(app) -> int:
+    """A questionnaire draft's id, made when there is none (an allowed delete removes it)."""
+    with Session(db.get_engine(app)) as session:
+        draft = session.exec(select(QuestionnaireDraft)).first()
+        if draft is None:
+            admin = session.exec(select(demo.User).where(demo.User.email == EMAILS["admin"]))
+            draft = QuestionnaireDraft(source="id: x\n", created_by_id=admin.one().id)
+            session.add(draft)
+            session.commit()
+        return draft.id
+
+
+def _admin_id(app) -> int:
+    with Session(db.get_engine(app)) as session:
+        return session.exec(select(demo.User.id).where(demo.User.email == EMAILS["admin"])).one()
 
 
 def _first_item(app, assessment) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from equity_tool.assessments import access
+from equity_tool.assessments import access, escalation, upgrade
 from equity_tool.assessments import service as use_cases
 from equity_tool.assessments.answer_forms import (
     apply_row_action,
@@ -85,8 +85,20 @@ def render_task_list(assessment, questionnaire, *, errors=(), status=200):
         returned=returned,
         needs_changes=needs_changes,
         errors=errors,
+        newer_version=_newer_version(assessment),
+        links=escalation.links(session, current_user, assessment),
     )
     return page, status
+
+
+def _newer_version(assessment):
+    """The questionnaire's version in use now, when this person may move the draft to it."""
+    try:
+        current = registry().current(assessment.questionnaire_id)
+    except NotFound:  # no longer offered: there is nothing to move to
+        return None
+    return current if upgrade.offers_move(get_session(), current_user, assessment,
+                                          current) else None
 
 
 @bp.get("/assessments/<int:assessment_id>/sections/<section_id>")

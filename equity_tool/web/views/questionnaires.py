@@ -53,8 +53,7 @@ def start(questionnaire_id: str):
         require(access.may_start(current_user))
     session = get_session()
     form = StartForm()
-    form.language.choices = [SelectChoice(code, language_name(code))
-                             for code in questionnaire.languages]
+    form.language.choices = language_choices(questionnaire)
     colleagues = (
         [
             u
@@ -71,11 +70,7 @@ def start(questionnaire_id: str):
     # its default language); the rest of the page stays in its default language.
     question_lang = use_cases.start_language(questionnaire, form.language.data)
     kind_question = questionnaire.start_question("decision_kind")
-    form.decision_kind.choices = (
-        [SelectChoice(c.value, c.label.get(question_lang)) for c in kind_question.choices]
-        if kind_question
-        else [SelectChoice(value, label) for value, label in use_cases.DECISION_KINDS.items()]
-    )
+    form.decision_kind.choices = kind_choices(questionnaire, question_lang)
     if access.may_start(current_user) and form.is_submitted():
         request_ = use_cases.StartRequest(
             title=form.title.data or "",
@@ -90,11 +85,11 @@ def start(questionnaire_id: str):
                     session, user=current_user, questionnaire=questionnaire, request=request_
                 )
             except use_cases.BadStart as bad:
-                _add_errors(form, bad.errors)
+                add_start_errors(form, bad.errors)
             else:
                 return redirect(url_for("assessments.task_list", assessment_id=assessment.id))
         else:  # show every problem at once, the title's and the kind's too
-            _add_errors(form, use_cases.start_errors(
+            add_start_errors(form, use_cases.start_errors(
                 session, user=current_user, questionnaire=questionnaire, request=request_))
     questions = [q for q in questionnaire.questions() if q.answerable]
     return render_template(
@@ -111,7 +106,19 @@ def start(questionnaire_id: str):
     ), 422 if form.errors else 200
 
 
-def _add_errors(form: StartForm, errors: dict[str, str]) -> None:
+def language_choices(questionnaire) -> list[SelectChoice]:
+    return [SelectChoice(code, language_name(code)) for code in questionnaire.languages]
+
+
+def kind_choices(questionnaire, lang: str | None = None) -> list[SelectChoice]:
+    """The kinds of decision: the questionnaire's own question for it (`start`), else ours."""
+    kind_question = questionnaire.start_question("decision_kind")
+    if kind_question is None:
+        return [SelectChoice(value, label) for value, label in use_cases.DECISION_KINDS.items()]
+    return [SelectChoice(c.value, c.label.get(lang)) for c in kind_question.choices]
+
+
+def add_start_errors(form: StartForm, errors: dict[str, str]) -> None:
     """The use case's messages beside their fields (one per field: the first is shown)."""
     for name, message in errors.items():
         field = getattr(form, name)
