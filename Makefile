@@ -25,10 +25,12 @@ install: $(STAMP)
 
 # The mail worker runs beside the server and is stopped when the server stops (Ctrl-C, or
 # an error); it sends the follow-up reminders too, so it runs without SMTP_HOST (in-app only).
-# The demo turns the public register on (/public) unless PUBLIC_REGISTER says otherwise.
+# The demo turns the public register on (/public) unless PUBLIC_REGISTER says otherwise, and
+# the links in its emails lead to this server unless APP_URL says otherwise.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty --url http://$(HOST):$(PORT)
+	export APP_URL=$${APP_URL:-http://$(HOST):$(PORT)}; \
 	$(FLASK) notifications worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	PUBLIC_REGISTER=$${PUBLIC_REGISTER:-1} $(FLASK) run --host $(HOST) --port $(PORT)

@@ -49,6 +49,8 @@ class MailSettings:
     password: str | None = None
     sender: str = "equity-tool@localhost"
     timeout: float = 10.0
+    # Where people reach the app (APP_URL): an email about an assessment then links to it.
+    app_url: str | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings | None:
@@ -62,6 +64,7 @@ class MailSettings:
             username=config.get("SMTP_USERNAME") or None,
             password=config.get("SMTP_PASSWORD") or None,
             sender=config.get("MAIL_FROM") or "equity-tool@localhost",
+            app_url=config.get("APP_URL") or None,
         )
 
 
@@ -114,7 +117,7 @@ def send_next(session: Session, mail: MailSettings, worker: str, *,
         _failed(session, notification, worker, RuntimeError("the sender stopped"), now)
         return False
     to = session.get_one(User, notification.user_id).email
-    subject, body = notification.subject, notification.body
+    subject, body = notification.subject, _with_link(notification, mail.app_url)
     session.commit()  # ends the read, so that no transaction waits on the SMTP server
     try:
         _send(mail, to, subject, body)
@@ -124,6 +127,14 @@ def send_next(session: Session, mail: MailSettings, worker: str, *,
     _finish(session, notification, worker,
             email_status=SENT, email_error=None, email_next_try=None)
     return True
+
+
+def _with_link(notification: Notification, app_url: str | None) -> str:
+    """The body, ending with the notification's own link (it marks it read and opens what
+    it is about, once the person has signed in) when the app's address is known."""
+    if not app_url or notification.assessment_id is None:
+        return notification.body
+    return f"{notification.body.rstrip()}\n\nOpen it: {app_url}/notifications/{notification.id}\n"
 
 
 def _due(now: datetime) -> sa.ColumnElement[bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -95,3 +96,24 @@ def test_without_smtp_settings_notifications_stay_in_the_app(session, make_user,
     assert stored.email_status == "not sent"
     notifications.mark_read(session, ana.id)
     assert notifications.unread_count(session, ana.id) == 0
+
+
+def test_an_email_about_an_assessment_links_to_it_when_the_apps_address_is_known(
+        session, people, answered, smtp, client, login):
+    inbox, mail = smtp
+    assessment = answered(people["staff"])
+    for app_url in (None, "https://equity.city.gov"):
+        notifications.notify(session, users=[people["staff"]], subject="Returned to you",
+                             body="Olu returned it.", assessment_id=assessment.id,
+                             mail=replace(mail, app_url=app_url))
+        session.commit()
+        assert notifications.send_due(session, replace(mail, app_url=app_url)) == 1
+    without, with_link = (email.message_from_bytes(content, policy=email.policy.default)
+                          .get_content().strip() for _to, content in inbox.messages)
+    assert without == "Olu returned it."
+    text, link = with_link.splitlines()[0], with_link.splitlines()[-1].removeprefix("Open it: ")
+    assert text == "Olu returned it." and link.startswith("https://equity.city.gov/notifications/")
+    login(client, people["staff"].email)
+    opened = client.get(link.removeprefix("https://equity.city.gov"))
+    assert opened.status_code == 302
+    assert opened.location.endswith(f"/assessments/{assessment.id}")
