@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -135,3 +135,21 @@ def test_the_search_limit_counts_per_address_in_a_window(session):
     assert allow_search(session, client_address="192.0.2.2", limit=3, now=now)
     later = now + timedelta(minutes=1, seconds=1)
     assert allow_search(session, client_address="192.0.2.1", limit=3, now=later)
+
+
+def test_the_year_choices_are_the_citys_years_of_approval(session, people, approved, registry,
+                                                         answered, bring_to, full):
+    second = bring_to(answered(people["staff"], full, title="Bus shelters"), "approved")
+    for assessment, approved_at in ((approved, datetime(2025, 1, 1, 3, 0, tzinfo=UTC)),
+                                    (second, datetime(2025, 1, 20, 12, 0, tzinfo=UTC))):
+        publish(session, user=people["officer"], assessment=assessment)
+        assessment.approved_at = approved_at  # approved at that moment
+        session.add(assessment)
+    session.commit()
+
+    def years(timezone):
+        return list(read.choices(session, registry.all_offered(), timezone=timezone)["year"])
+
+    assert years("UTC") == ["2025"]
+    # 3 a.m. on New Year's Day in UTC is still New Year's Eve in Chicago
+    assert years("America/Chicago") == ["2025", "2024"]

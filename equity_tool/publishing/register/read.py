@@ -167,14 +167,13 @@ def entries(session: Session, registry: Any,
 def choices(session: Session, questionnaires: list[Questionnaire], *,
             timezone: str = "UTC") -> dict[str, dict[str, str]]:
     """For each filter, value -> the words on its option: only departments, years and levels
-    that something published has, so no choice leads to an empty list. The three columns come
-    from the register's index alone; the departments' names from their own small table."""
-    found = session.exec(select(Assessment.department_id, Assessment.impact_level,
-                                Assessment.approved_at).where(*_published())).all()
-    tz = ZoneInfo(timezone)
-    department_ids = {department for department, _, _ in found}
-    levels = {level for _, level, _ in found if level}
-    years = {_utc(approved).astimezone(tz).year for _, _, approved in found if approved}
+    that something published has, so no choice leads to an empty list. Each comes from a
+    grouped query over the register's index (a few dozen rows, however many are published);
+    the departments' names from their own small table."""
+    department_ids = set(session.exec(
+        select(Assessment.department_id).where(*_published()).distinct()).all())
+    levels = set(session.exec(
+        select(Assessment.impact_level).where(*_published()).distinct()).all()) - {None}
     names = session.exec(select(Department.id, Department.name)).all()
     labels: dict[str, str] = {}
     for questionnaire in questionnaires:
@@ -183,9 +182,24 @@ def choices(session: Session, questionnaires: list[Questionnaire], *,
     return {
         "department": {str(i): n for i, n in sorted(names, key=lambda r: r[1].lower())
                        if i in department_ids},
-        "year": {str(y): str(y) for y in sorted(years, reverse=True)},
+        "year": {str(y): str(y) for y in sorted(_years(session, timezone), reverse=True)},
         "level": {band: label for band, label in labels.items() if band in levels},
     }
+
+
+def _years(session: Session, timezone: str) -> set[int]:
+    """The years (in the city's time zone) in which something published was approved.
+
+    Approvals are grouped by calendar month in UTC, each month giving its first and last
+    approval: a month spans less than a year, so the local years of those two are exactly the
+    local years of every approval in it."""
+    approved = col(Assessment.approved_at)
+    month = (func.substr(approved, 1, 7) if session.get_bind().dialect.name == "sqlite"
+             else func.date_trunc("month", approved))
+    found = session.exec(select(func.min(approved), func.max(approved))
+                         .where(*_published(), approved.is_not(None)).group_by(month)).all()
+    tz = ZoneInfo(timezone)
+    return {_utc(stamp).astimezone(tz).year for pair in found for stamp in pair}
 
 
 def search(session: Session, registry: Any, filters: Filters, *, page: int = 1,
