@@ -86,6 +86,18 @@ def retire(session: Session, *, actor: User, questionnaire_id: str, version: str
            registry: Registry | None = None) -> QuestionnaireVersion:
     """No new assessment starts on this version from now on; those under way continue.
     Retiring a retired version changes nothing."""
+    return _set_retired(session, actor, questionnaire_id, version, registry, retired=True)
+
+
+def restore(session: Session, *, actor: User, questionnaire_id: str, version: str,
+            registry: Registry | None = None) -> QuestionnaireVersion:
+    """Undo a retirement: the version may be offered again (if it is the newest one not
+    retired). Restoring a version that is not retired changes nothing."""
+    return _set_retired(session, actor, questionnaire_id, version, registry, retired=False)
+
+
+def _set_retired(session: Session, actor: User, questionnaire_id: str, version: str,
+                 registry: Registry | None, *, retired: bool) -> QuestionnaireVersion:
     if not access.may_manage_questionnaires(actor):
         raise PermissionDenied("Only the equity office retires questionnaire versions.")
     row = session.exec(select(QuestionnaireVersion).where(
@@ -93,10 +105,11 @@ def retire(session: Session, *, actor: User, questionnaire_id: str, version: str
         QuestionnaireVersion.version == version)).first()
     if row is None:
         raise NotFound(f"No version {version} of {questionnaire_id}")
-    if row.retired_at is None:
-        row.retired_at = utcnow()
+    if (row.retired_at is not None) != retired:
+        row.retired_at = utcnow() if retired else None
         session.add(row)
-        audit.record(session, actor=actor, action="version retired",
+        audit.record(session, actor=actor,
+                     action="version retired" if retired else "version restored",
                      subject=f"{questionnaire_id} {version}")
         session.commit()
     if registry is not None:

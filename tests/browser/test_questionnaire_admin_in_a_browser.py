@@ -102,3 +102,8 @@ def test_retiring_a_version(browser, admin_server, assert_no_axe_violations):
     expect(versions.get_by_role("row").nth(1)).to_contain_text("Retired")
     expect(versions.get_by_role("row").nth(2)).to_contain_text("In use")
     assert_no_axe_violations(page)
+    # and undone, from the keyboard
+    versions.get_by_role("button", name="Put back in use version 2026.3").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("is no longer retired")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text("In use")

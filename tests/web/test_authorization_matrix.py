@@ -100,12 +100,12 @@ RULES: dict[tuple[str, str], Rule] = {
                                                    data={"year": "1990", "format": "csv"},
                                                    per_assessment=False),
     # Questionnaire administration (issue 14): the equity office. A post without its
-    # confirmation retires nothing.
+    # confirmation retires nothing; restoring a version that is not retired changes nothing.
     **{(method, f"questionnaire_admin.{name}"): Rule(lambda r, s: r in OFFICE_ROLES,
                                                      data={}, per_assessment=False)
        for method, name in (("GET", "list_questionnaires"), ("GET", "download_version"),
                             ("GET", "retire_version"), ("POST", "retire_version"),
-                            ("GET", "compare_versions"))},
+                            ("POST", "restore_version"), ("GET", "compare_versions"))},
     # People, departments and the audit log (issue 14): the administrator alone. Posts about
     # the administrator themself, with nothing filled in, are refused and change nothing.
     **{(method, f"people.{name}"): Rule(lambda r, s: r == "admin", data={},

@@ -175,6 +175,24 @@ def test_retiring_asks_first_then_retires_and_is_audited(app, login, history, se
     assert tuple(actions[-1]) == ("version retired", f"{RAPID} 2026.3")
 
 
+def test_a_retired_version_is_put_back_in_use_from_the_page(app, login, history, session,
+                                                            registry):
+    client = signed_in_as(app, login, history, "admin")
+    client.submit(client.get_page(f"{PAGE}/{RAPID}/2026.3/retire"), {})
+    assert registry.current(RAPID).version == "2026.2"
+    listing = client.get_page(PAGE)
+    restore = "//form[button[normalize-space()='Put back in use version 2026.3']]"
+    assert client.submit(listing, {}, form=restore).status == 302
+    listing = client.get_page(PAGE)
+    assert ("Version 2026.3 of Quick equity check is no longer retired. New assessments start "
+            "on version 2026.3.") in listing.text()
+    assert registry.current(RAPID).version == "2026.3"
+    actions = session.exec(select(AuditEntry.action, AuditEntry.subject)
+                           .order_by(AuditEntry.id)).all()
+    assert tuple(actions[-1]) == ("version restored", f"{RAPID} 2026.3")
+    assert not listing.all("//form[button[normalize-space()='Put back in use version 2026.3']]")
+
+
 def test_retiring_without_the_token_is_refused_and_changes_nothing(app, login, people,
                                                                    registry):
     client = signed_in_as(app, login, people, "admin")

@@ -84,6 +84,21 @@ def retire_version(questionnaire_id: str, version: str):
     return page, 422 if form.is_submitted() else 200
 
 
+@bp.post("/<questionnaire_id>/<version>/restore")
+@allowed_if(access.may_manage_questionnaires)
+def restore_version(questionnaire_id: str, version: str):
+    """Undo a retirement (a button on the questionnaires page; CSRF checked by the app)."""
+    session = get_session()
+    _entry, row = catalogue.version_row(session, registry(), questionnaire_id, version)
+    publish.restore(session, actor=current_user, questionnaire_id=questionnaire_id,
+                    version=version, registry=registry())
+    current = registry().offered.get(questionnaire_id)
+    flash(f"Version {version} of {row.title} is no longer retired."
+          + (f" New assessments start on version {current.version}." if current else ""),
+          "success")
+    return redirect(url_for(".list_questionnaires"))
+
+
 @bp.get("/<questionnaire_id>/diff")
 @allowed_if(access.may_manage_questionnaires)
 def compare_versions(questionnaire_id: str):
