@@ -106,4 +106,6 @@ def test_retiring_a_version(browser, admin_server, assert_no_axe_violations):
     versions.get_by_role("button", name="Put back in use version 2026.3").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("is no longer retired")
+    # 2026.3 is in use again, and names the questionnaire with its own title
+    versions = page.get_by_role("table", name="Versions of Quick equity check, newest first")
     expect(versions.get_by_role("row").nth(1)).to_contain_text("In use")
