@@ -18,7 +18,7 @@ from equity_tool.core.exceptions import BadRequest, NotFound
 from equity_tool.questionnaire import Evaluation, Questionnaire, Section, evaluate
 
 MAX_SAMPLE_CHARS = 1_000_000  # under the request limit; answers are limited field by field
-PREVIEW_FIELDS = ("sample", "step", "go", "lang")  # the preview's own fields beside the step's
+PREVIEW_FIELDS = ("sample", "step", "go", "lang", "switch_lang")  # the preview's own fields
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,15 @@ def test_the_preview_in_english_and_spanish(browser, editor_server, assert_no_ax
     page.get_by_role("button", name="Start assessment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("La decisión")
     assert_no_axe_violations(page)
+    # On a step the switch keeps the step and the sample answers given so far.
+    page.get_by_label("Nombre de la decisión").fill("Rutas de autobús nocturnas")
+    page.get_by_role("navigation", name="Languages of the preview").get_by_role(
+        "button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The decision")
+    expect(page.get_by_label("Name of the decision")).to_have_value("Rutas de autobús nocturnas")
+    expect(page.get_by_role("alert")).to_have_count(0)  # switching is not a check
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Back to the start page").click()
     page.get_by_role("navigation", name="Languages of the preview").get_by_role(
         "link", name="English").click()
     expect(page.get_by_label("English")).to_be_checked()

@@ -199,3 +199,19 @@ def test_forged_sample_answers_are_refused(demo_app, draft_of):
     assert client.submit(step, {"sample": "{not json"}).status == 400
     assert client.submit(step, {"step": "nowhere"}).status == 404
     assert client.submit(step, {"surprise": "1"}).status == 400
+
+
+def test_switching_language_on_a_step_keeps_the_step_and_the_sample_answers(demo_app,
+                                                                           draft_of):
+    url = draft_of(RAPID.read_text())
+    client = signed_in(demo_app, "admin")
+    step = start(client, url + "?lang=es", language="es")
+    english = client.submit(step, {"title": "Rutas de autobús nocturnas", "switch_lang": "en"},
+                            form="//form[@id='preview-form']")
+    assert english.status == 200, english.text()
+    assert english.h1 == "The decision"
+    assert english.one("//input[@name='title']").get("value") == "Rutas de autobús nocturnas"
+    assert not english.all("//*[@role='alert']")  # switching is not a check
+    button = english.one("//nav[@aria-label='Languages of the preview']//button"
+                         "[@aria-current='true']")
+    assert (button.text, button.get("form")) == ("English", "preview-form")

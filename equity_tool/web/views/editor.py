@@ -196,7 +196,9 @@ def preview_draft(draft_id: int):
     if not check.ok:
         return render_template("editor/preview_errors.html", draft=draft, check=check), 422
     questionnaire = check.questionnaire
-    language = previews.language_of(questionnaire, request.values.get("lang"))
+    # A step's language buttons post its form (`switch_lang`), so the sample answers stay.
+    language = previews.language_of(questionnaire, request.values.get("switch_lang")
+                                    or request.values.get("lang"))
     if request.method == "GET" or request.form.get("go") == "start":
         return _preview_start(draft, questionnaire, language)
     if "step" not in request.form:  # the start page's own form: begin, as staff would
@@ -253,8 +255,8 @@ def _preview_posted_step(draft, questionnaire, language):
     sample = previews.with_step_answers(questionnaire, section, request.form, sample)
     target = request.form.get("go") or section.id
     going = previews.section_named(questionnaire, target)
-    return _render_step(draft, questionnaire, language, going, sample,
-                        show_errors=going.id == section.id)
+    staying = going.id == section.id and not request.form.get("switch_lang")
+    return _render_step(draft, questionnaire, language, going, sample, show_errors=staying)
 
 
 def _render_step(draft, questionnaire, language, section, sample, show_errors=False):
