@@ -22,6 +22,7 @@ from equity_tool.questionnaire import Questionnaire
 from equity_tool.questionnaire.carry_over import CarryOver, LeftBehind, carry_over
 
 MOVED = "moved to a newer version"  # the history's event (AssessmentEvent.action)
+SET_ASIDE = "set aside answers not carried over"  # the list's removal from the task list
 
 
 class MoveRefused(Conflict):
@@ -127,6 +128,22 @@ def move(session: Session, *, user: User, assessment: Assessment, old: Questionn
     session.commit()
     session.refresh(assessment)
     return planned
+
+
+def set_aside_left_behind(session: Session, *, user: User, assessment: Assessment) -> int:
+    """Take the list of answers not carried over off the task list, once the person has dealt
+    with them; the history keeps it (in the event of the move or escalation that made it).
+    Returns how many were set aside (0: nothing to do)."""
+    access.require_editable(user, assessment)
+    count = len(assessment.left_behind)
+    if count:
+        assessment.left_behind = {}
+        session.add(assessment)
+        session.add(AssessmentEvent(assessment_id=assessment.id, user_id=user.id,
+                                    action=SET_ASIDE, from_state=assessment.state,
+                                    to_state=assessment.state))
+        session.commit()
+    return count
 
 
 def _with_defaults(new: Questionnaire, result: CarryOver) -> dict[str, Any]:

@@ -136,6 +136,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # the department's staff); an empty post changes nothing.
     ("GET", "version_move.move_version"): Rule(may_edit),
     ("POST", "version_move.move_version"): Rule(may_edit, data={}),
+    # Setting aside the answers not carried over: whoever may edit it (none here: a redirect).
+    ("POST", "version_move.set_aside_left_behind"): Rule(may_edit, data={}),
     ("GET", "version_move.start_escalation"): Rule(lambda r, s: r == "staff"),
     ("POST", "version_move.start_escalation"): Rule(lambda r, s: r == "staff", data={}),
     # The public register is off in this app, so it is a 404 for everyone, a forged post

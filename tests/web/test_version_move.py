@@ -105,6 +105,25 @@ def test_confirming_moves_it_and_the_task_list_lists_what_was_left_behind(
         "//table[@id='history']/tbody/tr[1]/td[4]")
 
 
+def test_the_list_left_behind_is_set_aside_once_dealt_with_and_stays_in_the_history(
+        app, login, people, draft, published):
+    client = client_of(app, login, people)
+    client.submit(client.get_page(move_url(draft)), {})
+    page = client.get_page(f"/assessments/{draft.id}")
+    director = client_of(app, login, people, "director").get_page(f"/assessments/{draft.id}")
+    assert director.all("//table[@id='left-behind']")  # read by all who may see it,
+    assert not director.all("//button[starts-with(., 'I have dealt with these')]")  # not theirs
+    done = client.submit(page, {}, form="//form[button[starts-with(., 'I have dealt')]]")
+    assert done.status == 302
+    page = client.get_page(f"/assessments/{draft.id}")
+    assert "the history still has it" in page.text("//main/div[@role='status']")
+    assert not page.all("//table[@id='left-behind']")
+    history = client.get_page(f"/assessments/{draft.id}/history")
+    assert "Set aside answers not carried over" in history.text(
+        "//table[@id='history']/tbody/tr[1]")
+    assert "Whose voice is missing so far?" in history.text("//table[@id='history']")
+
+
 def test_a_move_from_a_stale_page_is_refused_and_shows_the_preview_again(
         app, login, people, draft, published, session):
     client = client_of(app, login, people)

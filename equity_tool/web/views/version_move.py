@@ -57,6 +57,16 @@ def move_version(assessment_id: int):
     return _preview_page(assessment, old, new)
 
 
+@bp.post("/assessments/<int:assessment_id>/left-behind/set-aside")
+def set_aside_left_behind(assessment_id: int):
+    """The task list's "I have dealt with these" (CSRF checked by the app)."""
+    assessment, _questionnaire = load_assessment(assessment_id)
+    if upgrade.set_aside_left_behind(get_session(), user=current_user, assessment=assessment):
+        flash("The list of answers not carried over was removed; the history still has it.",
+              "success")
+    return redirect(url_for("assessments.task_list", assessment_id=assessment.id))
+
+
 def _preview_page(assessment, old, new, *, errors=(), status=200):
     planned = upgrade.preview(get_session(), user=current_user, assessment=assessment, old=old,
                               new=new, version=new.version)
