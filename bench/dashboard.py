@@ -27,39 +27,26 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
+from scaled import LARGE, SMALL, databases, scaled_app
 from sqlmodel import Session, col, func, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from equity_tool import create_app  # noqa: E402
-from equity_tool.core import db, migrate  # noqa: E402
-from equity_tool.core.models import (  # noqa: E402
+from equity_tool.core import db
+from equity_tool.core.models import (
     Assessment,
     Department,
     FollowUpItem,
     FollowUpUpdate,
 )
-from equity_tool.demo import DEMO_PASSWORD  # noqa: E402
-from equity_tool.demo_scale import create_scaled_demo  # noqa: E402
-from tests.local_servers import PostgresCluster, newest_postgres_bindir  # noqa: E402
+from equity_tool.demo import DEMO_PASSWORD
 
-SMALL, LARGE = 200, 20_000
 WARMUP, RUNS = 3, 15
 TARGET_RATIO = 2.0
 OFFICER = "officer@example.org"
-SECRET_KEY = "bench only, not secret"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -80,43 +67,9 @@ class Filled:
 # --- databases ------------------------------------------------------------------------------
 
 
-@contextmanager
-def databases(kind: str) -> Iterator[tuple[list[str], str]]:
-    """([small url, large url], description): two fresh, empty databases of `kind`."""
-    if kind == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="equity-tool-bench-dashboard-"))
-        try:
-            yield [f"sqlite:///{folder / f'{n}.sqlite3'}" for n in ("small", "large")], \
-                "SQLite file, WAL"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return
-    bindir = newest_postgres_bindir()
-    if bindir is None:
-        raise SystemExit("PostgreSQL is not installed: run `make system-deps`")
-    # Not durable: only the load writes, and the pages read. The load is quicker without fsync.
-    cluster = PostgresCluster(bindir, durable=False)
-    cluster.start()
-    try:
-        for name in ("small", "large"):
-            cluster.execute(f"CREATE DATABASE {name}")
-        yield [cluster.url(n) for n in ("small", "large")], f"PostgreSQL {cluster.version}"
-    finally:
-        cluster.stop()
-
-
 def fill(url: str, size: int) -> Filled:
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
-                      "EQUITY_TOOL_QUESTIONNAIRES": ROOT / "questionnaires"})
-    started = time.perf_counter()
-    with app.app_context():
-        create_scaled_demo(db.get_session(), app.extensions["equity_tool.registry"],
-                           scale=size, today=date.today())
-    seconds = time.perf_counter() - started
-    engine = db.get_engine(app)
-    migrate.refresh_statistics(engine)  # as `flask demo --scale` does after its load
-    with Session(engine) as session:
+    app, seconds = scaled_app(url, size)
+    with Session(db.get_engine(app)) as session:
         def count(model) -> int:
             return session.exec(select(func.count()).select_from(model)).one()
 
@@ -190,7 +143,7 @@ def measure(small: Filled, large: Filled) -> dict[str, tuple[float, float]]:
 
 def run(kind: str, large_size: int) -> bool:
     """Fill, measure and print one database's table; False when a target is missed."""
-    with databases(kind) as (urls, description):
+    with databases(kind, "dashboard") as (urls, description):
         small, large = fill(urls[0], SMALL), fill(urls[1], large_size)
         department = busiest_department(large)
         for filled in (small, large):

@@ -32,36 +32,25 @@ Exits 1 when a ratio with a target is over it.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
+from scaled import LARGE, SMALL, databases, scaled_app
 from sqlmodel import Session, func, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from equity_tool.core import db
+from equity_tool.core.models import Assessment, FollowUpItem
+from equity_tool.core.vocabulary import AssessmentState
+from equity_tool.publishing import reports
+from equity_tool.publishing.reports import figures
 
-from equity_tool import create_app  # noqa: E402
-from equity_tool.core import db, migrate  # noqa: E402
-from equity_tool.core.models import Assessment, FollowUpItem  # noqa: E402
-from equity_tool.core.vocabulary import AssessmentState  # noqa: E402
-from equity_tool.demo_scale import create_scaled_demo  # noqa: E402
-from equity_tool.publishing import reports  # noqa: E402
-from equity_tool.publishing.reports import figures  # noqa: E402
-from tests.local_servers import PostgresCluster, newest_postgres_bindir  # noqa: E402
-
-SMALL, LARGE = 200, 20_000
 WARMUP, RUNS = 2, 9
 TARGETS = {"counts": 3.0, "public register, page 1": 2.0}
-SECRET_KEY = "bench only, not secret"
 
 
 @dataclass
@@ -73,49 +62,21 @@ class Filled:
     items: int
 
 
-@contextmanager
-def databases(kind: str) -> Iterator[tuple[list[str], str]]:
-    """([small url, large url], description): two fresh, empty databases of `kind`."""
-    if kind == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="equity-tool-bench-reports-"))
-        try:
-            yield [f"sqlite:///{folder / f'{n}.sqlite3'}" for n in ("small", "large")], \
-                "SQLite file, WAL"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return
-    bindir = newest_postgres_bindir()
-    if bindir is None:
-        raise SystemExit("PostgreSQL is not installed: run `make system-deps`")
-    cluster = PostgresCluster(bindir, durable=False)  # only the load writes
-    cluster.start()
-    try:
-        for name in ("small", "large"):
-            cluster.execute(f"CREATE DATABASE {name}")
-        yield [cluster.url(n) for n in ("small", "large")], f"PostgreSQL {cluster.version}"
-    finally:
-        cluster.stop()
-
-
 def fill(url: str, size: int) -> Filled:
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "PUBLIC_REGISTER": True,
-                      "EQUITY_TOOL_QUESTIONNAIRES": ROOT / "questionnaires"})
-    started = time.perf_counter()
-    with app.app_context():
-        create_scaled_demo(db.get_session(), app.extensions["equity_tool.registry"],
-                           scale=size, today=date.today())
-    seconds = time.perf_counter() - started
-    engine = db.get_engine(app)
-    with engine.begin() as connection:  # a third of the approved ones on the register
-        connection.execute(sa.update(Assessment).where(
-            Assessment.state == AssessmentState.APPROVED, Assessment.id % 3 == 0)
-            .values(published_at=Assessment.approved_at))
-    migrate.refresh_statistics(engine)  # as `flask demo --scale` does after its load
-    with Session(engine) as session:
+    app, seconds = scaled_app(url, size, then=publish_a_third, PUBLIC_REGISTER=True)
+    with Session(db.get_engine(app)) as session:
         found = [session.exec(select(func.count()).select_from(m)).one()
                  for m in (Assessment, FollowUpItem)]
     return Filled(size, app, seconds, *found)
+
+
+def publish_a_third(engine) -> None:
+    """A third of the approved assessments on the register, as if the officer had ticked
+    "Publish" on each."""
+    with engine.begin() as connection:
+        connection.execute(sa.update(Assessment).where(
+            Assessment.state == AssessmentState.APPROVED, Assessment.id % 3 == 0)
+            .values(published_at=Assessment.approved_at))
 
 
 def work(filled: Filled, year: int) -> dict[str, Callable[[], object]]:
@@ -192,7 +153,7 @@ def ms(seconds: float) -> str:
 
 def run(kind: str, large_size: int) -> bool:
     year = date.today().year - 1
-    with databases(kind) as (urls, description):
+    with databases(kind, "reports") as (urls, description):
         small, large = fill(urls[0], SMALL), fill(urls[1], large_size)
         try:
             results = measure(small, large, year)
