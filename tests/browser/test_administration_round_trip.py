@@ -20,7 +20,7 @@ from equity_tool.core import db, migrate
 from equity_tool.demo import DEMO_PASSWORD
 from equity_tool.notifications import worker as mail_worker
 from equity_tool.notifications.service import MailSettings
-from tests.browser.wizard_pages import served
+from tests.browser.wizard_pages import served, signed_in_page
 from tests.factories import shipped_questionnaires
 from tests.local_servers import Inbox, smtp_inbox
 
@@ -57,14 +57,7 @@ def servers(tmp_path_factory, inbox) -> Iterator[tuple[object, str, str]]:
 
 
 def signed_in(browser: Browser, base: str, address: str, password: str = DEMO_PASSWORD) -> Page:
-    page = browser.new_context(base_url=base).new_page()
-    page.set_default_timeout(10000)
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(address)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/sign-in" not in url)
-    return page
+    return signed_in_page(browser, base, address, password=password)
 
 
 def line_of(text: str, fragment: str) -> int:

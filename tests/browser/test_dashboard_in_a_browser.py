@@ -11,12 +11,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from equity_tool import create_app
 from equity_tool.core import db, migrate
-from equity_tool.demo import DEMO_PASSWORD
-from tests.browser.wizard_pages import served
+from tests.browser.wizard_pages import OFFICER, served, signed_in_page
 
 pytestmark = pytest.mark.browser
 
-OFFICER = "officer@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +29,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def officer_page(browser: Browser, base: str, *, javascript: bool = True) -> Page:
-    context = browser.new_context(base_url=base, java_script_enabled=javascript,
-                                  accept_downloads=True)
-    context.set_default_timeout(10000)
-    page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(OFFICER)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/sign-in" not in url)
-    return page
+    return signed_in_page(browser, base, OFFICER, javascript=javascript)
 
 
 def test_the_dashboard_passes_axe_and_names_its_charts(browser, demo_server,

@@ -14,9 +14,8 @@ from equity_tool import create_app
 from equity_tool.accounts import service as accounts
 from equity_tool.authoring.publish import publish
 from equity_tool.core import db, migrate
-from equity_tool.demo import DEMO_PASSWORD
 from tests import factories
-from tests.browser.wizard_pages import served, tab_to
+from tests.browser.wizard_pages import OFFICER, served, signed_in_page, tab_to
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,16 +49,8 @@ def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db.get_engine(app).dispose()
 
 
-def officer_page(browser: Browser, base: str) -> Page:
-    context = browser.new_context(base_url=base)
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill("officer@example.org")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/sign-in" not in url)
-    return page
+def officer_page(browser: Browser, base: str, *, javascript: bool = True) -> Page:
+    return signed_in_page(browser, base, OFFICER, javascript=javascript)
 
 
 def test_the_questionnaires_page_and_a_diff_pass_axe(browser, admin_server,

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from equity_tool.demo import DEMO_PASSWORD
@@ -20,13 +20,28 @@ from tests.browser.html_validator import recording
 STAFF = "staff@example.org"
 
 
-def sign_in(page: Page, email: str = STAFF) -> None:
+OFFICER = "officer@example.org"
+
+
+def sign_in(page: Page, email: str = STAFF, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the form, as a person would."""
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+def signed_in_page(browser: Browser, base: str, email: str = STAFF, *,
+                   password: str = DEMO_PASSWORD, javascript: bool = True,
+                   timeout: float = 15000) -> Page:
+    """A page of its own browser context on `base` (downloads accepted), signed in."""
+    context = browser.new_context(base_url=base, java_script_enabled=javascript,
+                                  accept_downloads=True)
+    context.set_default_timeout(timeout)
+    page = context.new_page()
+    sign_in(page, email, password)
+    return page
 
 
 def start_assessment(page: Page, questionnaire_id: str, title: str, language: str = "en") -> str:

@@ -21,24 +21,17 @@ from sqlmodel import Session, col, func, select
 
 from equity_tool.assessments.lists import departments, questionnaire_titles
 from equity_tool.core.models import Assessment, FollowUpItem
+from equity_tool.publishing.city_year import CityYear
 
 
 @dataclass(frozen=True)
-class Filters:
+class Filters(CityYear):
     """What the officer chose, every value already checked against `choices`."""
 
     year: int
     department_id: int | None = None
     questionnaire_id: str | None = None
     timezone: str = "UTC"
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.year, 1, 1, tzinfo=ZoneInfo(self.timezone))
-
-    @property
-    def end(self) -> datetime:
-        return datetime(self.year + 1, 1, 1, tzinfo=ZoneInfo(self.timezone))
 
 
 def choices(session: Session, *, timezone: str = "UTC",

@@ -15,13 +15,14 @@ Which date places a thing in the year:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from equity_tool.core.models import Assessment, AssessmentEvent, Department, FollowUpItem
+from equity_tool.publishing.city_year import CityYear
 
 
 class ReportInputError(ValueError):
@@ -33,7 +34,7 @@ class ReportInputError(ValueError):
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(CityYear):
     """A checked year and department (None: citywide), and the day the report is made."""
 
     year: int
@@ -41,14 +42,6 @@ class Scope:
     department_id: int | None = None
     department_name: str | None = None
     timezone: str = "UTC"
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.year, 1, 1, tzinfo=ZoneInfo(self.timezone))
-
-    @property
-    def end(self) -> datetime:
-        return datetime(self.year + 1, 1, 1, tzinfo=ZoneInfo(self.timezone))
 
     @property
     def overdue_before(self) -> date:
