@@ -37,6 +37,14 @@ RAPID, FULL = "rapid-equity-check", "racial-equity-impact-assessment"
 TITLE = "Summer library hours"
 
 
+def rapid_check_text(version: str = "2026.2", title: str = "Rapid equity check") -> str:
+    """The shipped rapid check's file as an author would change it: another `version`, and
+    another English title."""
+    text = (QUESTIONNAIRES / "rapid-equity-check.yaml").read_text()
+    return (text.replace('version: "2026.2"', f'version: "{version}"')
+            .replace("en: Rapid equity check,", f"en: {title},"))
+
+
 def shipped_questionnaires(folder: Path) -> Path:
     """A copy of the shipped questionnaire files in `folder` (made if need be), for a test
     whose app publishes or edits files: no test may change the repository's own."""

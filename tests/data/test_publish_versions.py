@@ -18,6 +18,7 @@ from equity_tool.authoring.publish import PublishRefused, publish, retire
 from equity_tool.core.exceptions import Conflict, NotFound, PermissionDenied
 from equity_tool.core.models import AuditEntry, QuestionnaireVersion
 from tests import factories
+from tests.factories import rapid_check_text as rapid_text
 
 ROOT = Path(__file__).resolve().parents[2]
 RAPID = "rapid-equity-check"
@@ -40,10 +41,6 @@ def admin(people):
     return people["admin"]
 
 
-def rapid_text(version: str = "2026.2", title: str = "Rapid equity check") -> str:
-    text = (ROOT / "questionnaires" / f"{RAPID}.yaml").read_text()
-    return (text.replace('version: "2026.2"', f'version: "{version}"')
-            .replace("en: Rapid equity check,", f"en: {title},"))
 
 
 def stored_id(session, version: str) -> int:

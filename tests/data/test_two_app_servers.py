@@ -24,6 +24,7 @@ from sqlmodel import Session
 from equity_tool.core.db import create_engine
 from tests import factories
 from tests.conftest import new_database, squash
+from tests.factories import rapid_check_text as rapid_text
 from tests.local_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,11 +117,6 @@ def publish_through_the_editor(http: requests.Session, base: str, text: str) -> 
                           timeout=10)
     assert published.status_code == 200 and published.url.endswith("/admin/questionnaires"), (
         published.status_code, published.url)
-
-
-def rapid_text(version: str) -> str:
-    text = (ROOT / "questionnaires" / f"{RAPID}.yaml").read_text()
-    return text.replace('version: "2026.2"', f'version: "{version}"')
 
 
 def test_two_servers_offer_the_same_questionnaires_without_a_restart(database_url, tmp_path):

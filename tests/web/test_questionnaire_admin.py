@@ -12,6 +12,7 @@ from equity_tool.authoring.publish import publish, retire
 from equity_tool.core.models import AuditEntry, QuestionnaireDraft, QuestionnaireVersion
 from tests import factories
 from tests.conftest import PASSWORD, squash
+from tests.factories import rapid_check_text as rapid_text
 
 ROOT = Path(__file__).resolve().parents[2]
 RAPID = "rapid-equity-check"
@@ -35,10 +36,6 @@ def registry(app, folder):
     return app.extensions["equity_tool.registry"]
 
 
-def rapid_text(version: str, title: str = "Rapid equity check") -> str:
-    text = (ROOT / "questionnaires" / f"{RAPID}.yaml").read_text()
-    return (text.replace('version: "2026.2"', f'version: "{version}"')
-            .replace("en: Rapid equity check,", f"en: {title},"))
 
 
 def version_id(session, version: str) -> int:
