@@ -9,9 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from equity_tool import create_app
-from equity_tool.core import db, migrate
-from tests.browser.wizard_pages import OFFICER, served, signed_in_page
+from tests.browser.wizard_pages import OFFICER, demo_served, signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -19,13 +17,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'dashboard.sqlite3'}"
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "not secret: browser tests only"})
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-    with served(app) as base:
+    with demo_served(tmp_path_factory.mktemp("dashboard")) as base:
         yield base
-    db.get_engine(app).dispose()
 
 
 def officer_page(browser: Browser, base: str, *, javascript: bool = True) -> Page:

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from equity_tool import create_app
-from equity_tool.core import db, migrate
-from tests.browser.wizard_pages import OFFICER, served, signed_in_page
+from tests.browser.wizard_pages import OFFICER, demo_served, signed_in_page
 from tests.factories import shipped_questionnaires
 
 pytestmark = pytest.mark.browser
@@ -53,14 +51,8 @@ def editor_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo, with a questionnaires folder of its own (publishing writes there)."""
     base = tmp_path_factory.mktemp("editor")
     folder = shipped_questionnaires(base / "questionnaires")
-    url = f"sqlite:///{base / 'editor.sqlite3'}"
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "not secret: browser tests only",
-                      "EQUITY_TOOL_QUESTIONNAIRES": folder})
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-    with served(app) as address:
+    with demo_served(base, EQUITY_TOOL_QUESTIONNAIRES=folder) as address:
         yield address
-    db.get_engine(app).dispose()
 
 
 def officer_page(browser: Browser, base: str, *, javascript: bool = True) -> Page:

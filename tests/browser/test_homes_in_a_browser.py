@@ -8,10 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from equity_tool import create_app
-from equity_tool.core import db, migrate
 from equity_tool.demo import DEMO_PASSWORD, DEMO_USERS
-from tests.browser.wizard_pages import served
+from tests.browser.wizard_pages import demo_served
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +25,8 @@ HOMES = {
 
 @pytest.fixture(scope="module")
 def homes_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('homes') / 'homes.sqlite3'}"
-    migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "not secret: browser tests only"})
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-    with served(app) as base:
+    with demo_served(tmp_path_factory.mktemp("homes")) as base:
         yield base
-    db.get_engine(app).dispose()
 
 
 def sign_in(browser: Browser, base: str, role: str) -> Page:

@@ -10,10 +10,13 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
+from equity_tool import create_app
+from equity_tool.core import db, migrate
 from equity_tool.demo import DEMO_PASSWORD
 from tests.browser.html_validator import recording
 
@@ -78,3 +81,19 @@ def served(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join()
+
+
+@contextmanager
+def demo_served(folder: Path, **settings) -> Iterator[str]:
+    """The base URL of an app on its own SQLite file in `folder`, holding what `flask demo`
+    makes (as `make run` does), with `settings` on top."""
+    url = f"sqlite:///{folder / 'demo.sqlite3'}"
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "not secret: browser tests only",
+                      **settings})
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    try:
+        with served(app) as base:
+            yield base
+    finally:
+        db.get_engine(app).dispose()
