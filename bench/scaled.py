@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from sqlmodel import Session
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from equity_tool import create_app  # noqa: E402
-from equity_tool.core import db, migrate  # noqa: E402
+from equity_tool.core import db, migrate, tallies  # noqa: E402
 from equity_tool.demo_scale import create_scaled_demo  # noqa: E402
 from tests.local_servers import PostgresCluster, newest_postgres_bindir  # noqa: E402
 
@@ -65,5 +67,7 @@ def scaled_app(url: str, size: int, *, then: Callable | None = None,
     engine = db.get_engine(app)
     if then is not None:
         then(engine)
+    with Session(engine) as session:  # as `flask db upgrade` counts an existing database
+        tallies.ensure(session, app.config["EQUITY_TOOL_TIMEZONE"])
     migrate.refresh_statistics(engine)
     return app, seconds

@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from equity_tool.accounts import service as accounts
 from equity_tool.assessments import service as assessments
+from equity_tool.core import tallies
 from equity_tool.core.models import (
     Assessment,
     FollowUpItem,
@@ -408,6 +409,7 @@ class _Clock:
     def settle(self, today: date) -> None:
         """Rewrite this batch's timestamps, and commit."""
         read_by = datetime.combine(today, time(), tzinfo=UTC) - timedelta(days=30)
+        moved: list[int] = []
         for table in self.tables:
             stamps = [c for c in table.c if isinstance(c.type, UTCDateTime)]
             rows = self.session.execute(
@@ -415,6 +417,8 @@ class _Clock:
                 .where(table.c.id > self.since[table.name])).all()
             if not rows:
                 continue
+            if table.name == "assessments":
+                moved = [row.id for row in rows]
             changes = [self._moved(table, stamps, row, read_by) for row in rows]
             self.session.execute(
                 table.update().where(table.c.id == sa.bindparam("row_id"))
@@ -423,6 +427,8 @@ class _Clock:
                 [{k if k == "row_id" else f"new_{k}": v for k, v in change.items()}
                  for change in changes])
             self.since[table.name] = max(row.id for row in rows)
+        # The batch's figures as of its planned dates (when the tallies are kept already).
+        tallies.refresh(self.session, *moved)
         self.session.commit()
         self.marks.clear()
 

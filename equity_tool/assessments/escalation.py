@@ -20,6 +20,7 @@ from equity_tool.assessments import service as assessments
 from equity_tool.assessments.service import default_answers as defaults
 from equity_tool.assessments.service import start_answers
 from equity_tool.assessments.upgrade import kept_behind, left_behind_lines, plain
+from equity_tool.core import tallies
 from equity_tool.core.exceptions import Conflict, PermissionDenied
 from equity_tool.core.models import (
     Assessment,
@@ -108,6 +109,7 @@ def escalate(session: Session, *, user: User, rapid: Assessment,
                                 from_state=rapid.state, to_state=rapid.state,
                                 note=f"The full assessment “{plain(full.title)}” was started "
                                      "from this rapid check."))
+    tallies.refresh(session, full.id, rapid.id)
     session.commit()
     return full
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from equity_tool.assessments import access, versions
 from equity_tool.assessments import store as answer_store
+from equity_tool.core import tallies
 from equity_tool.core.exceptions import Conflict, DomainError, PermissionDenied
 from equity_tool.core.models import (
     AnswerChange,
@@ -117,6 +118,7 @@ def start(
     for coauthor_id in request.coauthor_ids:
         session.add(AssessmentCoauthor(assessment_id=assessment.id, user_id=coauthor_id))
     _record(session, assessment, user, "started", None, AssessmentState.DRAFT)
+    tallies.refresh(session, assessment.id)
     session.commit()
     return assessment
 

@@ -8,6 +8,7 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import AppGroup
 
+from equity_tool.core import tallies
 from equity_tool.core.db import get_session
 from equity_tool.core.migrate import alembic_config, downgrade, refresh_statistics, upgrade
 from equity_tool.review.catch_up import catch_up
@@ -32,6 +33,7 @@ def upgrade_command(revision: str) -> None:
     if done.verdicts or done.approvals:
         click.echo(f"Kept the verdict of {done.verdicts} assessment(s) and made the follow-up "
                    f"of {done.approvals} earlier approval(s).")
+    tallies.ensure(session, current_app.config["EQUITY_TOOL_TIMEZONE"])
     refresh_statistics(session.get_bind())
 
 

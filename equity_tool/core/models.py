@@ -496,3 +496,46 @@ class PasswordLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Tally(SQLModel, table=True):
+    """How many assessments (or their flags, follow-up items, decisions) share one key of the
+    dashboard's and the annual report's figures: kept by core.tallies in each change's own
+    transaction, so a year's figures are a few hundred rows however many assessments there are.
+
+    The key's parts and what `what`, `detail` and `other_year` hold depend on the kind (see
+    core.tallies.Tallied); an unused part is "" or 0, never NULL, since it is in the key.
+    """
+
+    __tablename__ = "tallies"
+    # The annual report also asks for the items made in a year, whatever year they are due.
+    __table_args__ = (sa.Index("ix_tallies_other_year", "kind", "other_year", "year"),)
+
+    kind: str = Field(sa_type=sa.String(30), primary_key=True)
+    year: int = Field(primary_key=True)
+    department_id: int = Field(primary_key=True)
+    questionnaire_id: str = Field(sa_type=sa.String(100), primary_key=True)
+    what: str = Field(default="", sa_type=sa.String(100), primary_key=True)
+    detail: str = Field(default="", sa_type=sa.String(100), primary_key=True)
+    other_year: int = Field(default=0, primary_key=True)
+    count: int = 0
+
+
+class AssessmentTally(SQLModel, table=True):
+    """The keys one assessment adds to the tallies (and how much), as last counted: what a
+    change to it is compared with, so only the difference moves."""
+
+    __tablename__ = "assessment_tallies"
+
+    assessment_id: int = Field(foreign_key="assessments.id", primary_key=True)
+    keys: list[Any] = Field(default_factory=list, sa_type=JSONValue)
+
+
+class TallyBasis(SQLModel, table=True):
+    """The time zone the tallies' years are counted in; no row: never counted yet."""
+
+    __tablename__ = "tally_basis"
+
+    id: int = Field(default=1, primary_key=True)
+    timezone: str = Field(sa_type=sa.String(64))
+    built_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

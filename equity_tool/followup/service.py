@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from equity_tool.assessments import access
+from equity_tool.core import tallies
 from equity_tool.core.exceptions import BadRequest, Conflict, NotFound, PermissionDenied
 from equity_tool.core.models import (
     MAX_ID,
@@ -291,6 +292,7 @@ def _store(session: Session, user: User, item: FollowUpItem, revision: int,
                             status=cleaned.status, note=cleaned.note, value=cleaned.value,
                             happened_on=cleaned.happened_on, at=now)
     session.add(update)
+    tallies.refresh(session, item.assessment_id)
     session.commit()
     return update
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from equity_tool.assessments import verdict
+from equity_tool.core import tallies
 from equity_tool.core.exceptions import NotFound
 from equity_tool.core.models import Assessment, AssessmentFlag, FollowUpItem
 from equity_tool.core.vocabulary import AWAITING_REVIEW
@@ -31,10 +32,12 @@ class CaughtUp:
 
 def catch_up(session: Session, registry: Any) -> CaughtUp:
     verdicts = approvals = 0
+    changed: set[int] = set()
     for assessment in _without_verdict(session):
         if (questionnaire := _pinned(session, registry, assessment)) is not None:
             verdict.record(session, assessment, questionnaire)
             verdicts += 1
+            changed.add(assessment.id)
     # Only questionnaires with tracked tables make items: the others' approvals are not read.
     tracking = [q.id for q in registry.all_offered() if q.tracked_questions()]
     for assessment in _approved_without_follow_up(session, tracking):
@@ -42,6 +45,8 @@ def catch_up(session: Session, registry: Any) -> CaughtUp:
         if questionnaire is not None and questionnaire.tracked_questions():
             followup.on_approved(session, assessment, questionnaire, assessment.approved_at)
             approvals += 1
+            changed.add(assessment.id)
+    tallies.refresh(session, *changed)
     session.commit()
     return CaughtUp(verdicts, approvals)
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from equity_tool.assessments import access, verdict
 from equity_tool.assessments.service import NotReady, coauthors, submission_problems
+from equity_tool.core import tallies
 from equity_tool.core.exceptions import BadRequest, Conflict, NotFound
 from equity_tool.core.models import (
     MAX_ID,
@@ -114,6 +115,7 @@ def transition(session: Session, *, user: User, assessment: Assessment,
                             from_state=seen, to_state=target, note=note, at=now)
     session.add(event)
     _notify(session, assessment, questionnaire, user, action, target, note, mail)
+    tallies.refresh(session, assessment.id)
     session.commit()
     session.refresh(assessment)
     # The emails wait in the outbox for the mail worker: the request never waits on SMTP.

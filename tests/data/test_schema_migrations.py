@@ -50,6 +50,6 @@ def test_cli_upgrade_current_and_downgrade(tmp_path):
     assert result.exit_code == 0, result.output
     assert revision(url) is not None
     assert schema_differences(url) == []
-    assert "0008 (head)" in runner.invoke(args=["db", "current"]).output
+    assert "0009 (head)" in runner.invoke(args=["db", "current"]).output
     assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
     assert revision(url) is None

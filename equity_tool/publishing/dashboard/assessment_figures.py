@@ -1,5 +1,6 @@
-"""The dashboard's figures about assessments, each from one grouped query (see scope.py for
-the date that places an assessment in a year)."""
+"""The dashboard's figures about assessments: counts from the tallies, a few hundred rows
+whatever the year holds, and lists a page at a time (see scope.py for the date that places an
+assessment in a year)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,23 @@ from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from equity_tool.assessments.lists import assessment_titles
 from equity_tool.core.models import (
     Assessment,
-    AssessmentEvent,
-    AssessmentFlag,
     Department,
     Submission,
+    Tally,
 )
+from equity_tool.core.tallies import Tallied, tally
 from equity_tool.core.vocabulary import AWAITING_REVIEW, AssessmentState
 from equity_tool.publishing.dashboard.labels import Labels
 from equity_tool.publishing.dashboard.scope import (
     Filters,
     assessments_chosen,
     assessments_where,
+    tallied,
 )
 from equity_tool.publishing.dashboard.tables import Table
 
@@ -34,10 +35,9 @@ QUEUE_ORDER = (col(Assessment.submitted_at), col(Assessment.id))
 def by_department_and_state(session: Session, filters: Filters) -> Table:
     """Assessments started in the year, one row per department and a column per state."""
     found = session.exec(
-        select(Department.name, Assessment.state, func.count())
-        .join(Department, col(Department.id) == col(Assessment.department_id))
-        .where(*assessments_where(filters))
-        .group_by(col(Department.name), col(Assessment.state))).all()
+        tally(Department.name, Tally.what)
+        .join(Department, col(Department.id) == col(Tally.department_id))
+        .where(*tallied(filters, Tallied.STATE))).all()
     counts: dict[str, Counter] = {}
     for name, state, count in found:
         counts.setdefault(name, Counter())[AssessmentState(state)] = count
@@ -53,10 +53,8 @@ def by_department_and_state(session: Session, filters: Filters) -> Table:
 def by_level(session: Session, filters: Filters, labels: Labels) -> Table:
     """Assessments started in the year by the impact level stored at their last submission or
     approval, per questionnaire, in each questionnaire's order of bands."""
-    found = session.exec(
-        select(Assessment.questionnaire_id, Assessment.impact_level, func.count())
-        .where(*assessments_where(filters))
-        .group_by(col(Assessment.questionnaire_id), col(Assessment.impact_level))).all()
+    found = [(qid, level or None, count) for qid, level, count in session.exec(
+        tally(Tally.questionnaire_id, Tally.what).where(*tallied(filters, Tallied.LEVEL)))]
     ordered = sorted(found, key=lambda r: (labels.title(r[0]).lower(),
                                            labels.level_order(r[0], r[1])))
     rows = [(labels.level(qid, level), labels.title(qid), count) for qid, level, count in ordered]
@@ -100,14 +98,10 @@ def percentile(ordered: list[float], share: float) -> float | None:
 
 def returned_share(session: Session, filters: Filters) -> tuple[int, int]:
     """(assessments started in the year that reached the officer, those returned at least
-    once), counted by the database."""
-    reached = sa.exists().where(col(Submission.assessment_id) == col(Assessment.id))
-    returned = sa.exists().where(col(AssessmentEvent.assessment_id) == col(Assessment.id),
-                                 AssessmentEvent.to_state == AssessmentState.RETURNED)
-    total, times = session.exec(
-        select(func.count(), func.coalesce(func.sum(sa.case((returned, 1), else_=0)), 0))
-        .select_from(Assessment).where(reached, *assessments_where(filters))).one()
-    return int(total), int(times)
+    once)."""
+    found = dict(session.exec(tally(Tally.kind).where(
+        *tallied(filters, Tallied.REACHED, Tallied.RETURNED))).all())
+    return int(found.get(Tallied.REACHED, 0)), int(found.get(Tallied.RETURNED, 0))
 
 
 def review_figures(session: Session, filters: Filters) -> Table:
@@ -135,9 +129,10 @@ def _days(value: float | None) -> float | None:
 def oldest_waiting(session: Session, filters: Filters, *, now: datetime,
                    limit: int | None = 5) -> Table:
     """What waits for the officer now (any year), longest waiting first."""
-    where = [col(Assessment.state).in_([s.value for s in AWAITING_REVIEW]),
-             *assessments_chosen(filters)]
-    total = session.exec(select(func.count()).select_from(Assessment).where(*where)).one()
+    waiting = [s.value for s in AWAITING_REVIEW]
+    where = [col(Assessment.state).in_(waiting), *assessments_chosen(filters)]
+    total = session.exec(select(func.coalesce(func.sum(Tally.count), 0)).where(
+        *tallied(filters, Tallied.STATE, any_year=True), col(Tally.what).in_(waiting))).one()
     # The title is read after the limit: a row holds its answers, too much to sort by the
     # thousand (the other columns come from the index on state and submission).
     query = (select(Assessment.id, Department.name, Assessment.state, Assessment.submitted_at)
@@ -159,13 +154,12 @@ def top_flags(session: Session, filters: Filters, labels: Labels, *,
               limit: int | None = 10) -> Table:
     """The flags raised most often on assessments started in the year (as of each one's last
     submission or approval), most often first."""
-    count = func.count().label("times")
-    query = (select(Assessment.questionnaire_id, AssessmentFlag.flag_id,
-                    func.max(AssessmentFlag.severity), count)
-             .join(Assessment, col(Assessment.id) == col(AssessmentFlag.assessment_id))
-             .where(*assessments_where(filters))
-             .group_by(col(Assessment.questionnaire_id), col(AssessmentFlag.flag_id))
-             .order_by(count.desc(), col(AssessmentFlag.flag_id)))
+    count = func.sum(Tally.count).label("times")
+    query = (select(Tally.questionnaire_id, Tally.what, func.max(Tally.detail), count)
+             .where(*tallied(filters, Tallied.FLAG))
+             .group_by(col(Tally.questionnaire_id), col(Tally.what))
+             .having(count != 0)
+             .order_by(count.desc(), col(Tally.what)))
     found = session.exec(query.limit(limit) if limit else query).all()
     rows = [(labels.flag(qid, flag), labels.title(qid), severity.capitalize(), times)
             for qid, flag, severity, times in found]

@@ -9,12 +9,14 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from equity_tool.assessments.lists import assessment_titles
-from equity_tool.core.models import Department, FollowUpItem
+from equity_tool.core.models import Department, FollowUpItem, Tally
+from equity_tool.core.tallies import Tallied, tally
 from equity_tool.core.vocabulary import CLOSED_ITEM_STATUSES, ItemKind, ItemStatus
 from equity_tool.publishing.dashboard.scope import (
     Filters,
     items_chosen,
     items_in_year,
+    tallied,
 )
 from equity_tool.publishing.dashboard.tables import Table
 
@@ -24,11 +26,10 @@ OPEN = [s.value for s in ItemStatus if s not in CLOSED_ITEM_STATUSES]
 
 def by_status(session: Session, filters: Filters) -> Table:
     """Items of the year, one row per department and a column per status."""
-    query = (select(Department.name, FollowUpItem.status, func.count())
-             .select_from(FollowUpItem)
-             .join(Department, col(Department.id) == col(FollowUpItem.department_id)))
-    found = session.exec(items_in_year(query, filters)
-                         .group_by(col(Department.name), col(FollowUpItem.status))).all()
+    found = session.exec(
+        tally(Department.name, Tally.detail)
+        .join(Department, col(Department.id) == col(Tally.department_id))
+        .where(*tallied(filters, Tallied.ITEM))).all()
     counts: dict[str, Counter] = {}
     for name, status, count in found:
         counts.setdefault(name, Counter())[ItemStatus(status)] = count
@@ -51,8 +52,7 @@ def overdue(session: Session, filters: Filters, *, today: date,
     """Items past their due date and neither done nor dropped, as of today (any year),
     longest overdue first."""
     where = [col(FollowUpItem.due_on) < today, col(FollowUpItem.status).in_(OPEN)]
-    total = session.exec(items_chosen(
-        select(func.count()).select_from(FollowUpItem).where(*where), filters)).one()
+    total = overdue_count(session, filters, today)
     query = (select(FollowUpItem.title, Department.name, FollowUpItem.assessment_id,
                     FollowUpItem.kind, FollowUpItem.status, FollowUpItem.due_on)
              .select_from(FollowUpItem)
@@ -69,13 +69,31 @@ def overdue(session: Session, filters: Filters, *, today: date,
                  rows, total=total, assessment_ids=[row[2] for row in found], link_column=2)
 
 
+def overdue_count(session: Session, filters: Filters, today: date) -> int:
+    """Items past due and neither done nor dropped: those due before this month from the
+    tallies, those due earlier this month counted to the day from the index on due dates."""
+    open_ = col(Tally.detail).in_(OPEN)
+    earlier_years = session.exec(select(func.coalesce(func.sum(Tally.count), 0)).where(
+        *tallied(filters, Tallied.ITEM, any_year=True), open_,
+        col(Tally.year) > 0, col(Tally.year) < today.year)).one()
+    earlier_months = session.exec(select(func.coalesce(func.sum(Tally.count), 0)).where(
+        *tallied(filters, Tallied.DUE_MONTH, any_year=True), open_,
+        col(Tally.year) == today.year, col(Tally.what) < f"{today.month:02d}")).one()
+    this_month = session.exec(items_chosen(
+        select(func.count()).select_from(FollowUpItem).where(
+            col(FollowUpItem.due_on) >= today.replace(day=1), col(FollowUpItem.due_on) < today,
+            col(FollowUpItem.status).in_(OPEN)), filters)).one()
+    return int(earlier_years) + int(earlier_months) + int(this_month)
+
+
 def measures(session: Session, filters: Filters, *, limit: int | None = 20) -> Table:
     """The year's measures (not dropped) with baseline, target and latest recorded value,
     soonest due first."""
     where = [FollowUpItem.kind == ItemKind.MEASURE,
              col(FollowUpItem.status) != ItemStatus.DROPPED.value]
-    total = session.exec(items_in_year(
-        select(func.count()).select_from(FollowUpItem).where(*where), filters)).one()
+    total = session.exec(select(func.coalesce(func.sum(Tally.count), 0)).where(
+        *tallied(filters, Tallied.ITEM), col(Tally.what) == ItemKind.MEASURE.value,
+        col(Tally.detail) != ItemStatus.DROPPED.value)).one()
     query = (select(FollowUpItem.title, Department.name, FollowUpItem.assessment_id,
                     FollowUpItem.baseline, FollowUpItem.target, FollowUpItem.latest_value,
                     FollowUpItem.latest_value_on, FollowUpItem.status, FollowUpItem.due_on)

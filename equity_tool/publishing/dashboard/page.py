@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from equity_tool.assessments.lists import questionnaire_titles
+from equity_tool.core import tallies
 from equity_tool.core.models import utcnow
 from equity_tool.publishing import charts
 from equity_tool.publishing.dashboard import assessment_figures as figures
@@ -65,6 +66,7 @@ def labels_for(session: Session, registry: Any) -> Labels:
 def build(session: Session, registry: Any, filters: Filters, *,
           now: datetime | None = None) -> Dashboard:
     """Every table (lists cut to their first few rows) and the charts drawn from them."""
+    tallies.ensure(session, filters.timezone)
     labels, clock = labels_for(session, registry), Clock.at(filters.timezone, now)
     tables = {name: build_table(session, filters, labels, clock, LIMITS.get(name))
               for name, build_table in TABLES.items()}
@@ -74,6 +76,7 @@ def build(session: Session, registry: Any, filters: Filters, *,
 def table(session: Session, registry: Any, filters: Filters, name: str, *,
           now: datetime | None = None) -> Table:
     """The table called `name` (one of TABLES) with every row, for its download."""
+    tallies.ensure(session, filters.timezone)
     clock = Clock.at(filters.timezone, now)
     return TABLES[name](session, filters, labels_for(session, registry), clock, None)
 

@@ -8,6 +8,9 @@ Which date places a row in a year (the city's calendar year, in its time zone):
 - a follow-up item belongs to the year it is **due** (`due_on`); an item with no due date to
   the year it was created;
 - what waits for review and the overdue items are as of today, whatever the year.
+
+The counts come from the tallies (core.tallies), which use the same dates; the lists (what
+waits longest, the overdue items, the measures) walk the indexes a page at a time.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from equity_tool.assessments.lists import departments, questionnaire_titles
-from equity_tool.core.models import Assessment, FollowUpItem
+from equity_tool.core.models import Assessment, FollowUpItem, Tally
+from equity_tool.core.tallies import Tallied
 from equity_tool.publishing.city_year import CityYear
 
 
@@ -101,3 +105,28 @@ def items_in_year(query, filters: Filters, *, joined: bool = False, dated: bool 
                         col(FollowUpItem.created_at) < filters.end)
     in_year = {True: due_then, False: made_then, None: sa.or_(due_then, made_then)}[dated]
     return items_chosen(query.where(in_year), filters, joined=joined)
+
+
+def tallied(filters: Filters, *kinds: Tallied, any_year: bool = False
+            ) -> list[sa.ColumnElement[bool]]:
+    """Conditions on Tally: of one of `kinds`, in the year (unless `any_year`), and of the
+    department and questionnaire chosen. Items belong to the year they are due, or were made
+    if undated."""
+    where = [col(Tally.kind).in_([kind.value for kind in kinds]), *tallies_chosen(filters)]
+    if any_year:
+        return where
+    if kinds == (Tallied.ITEM,):
+        return [*where, sa.or_(col(Tally.year) == filters.year,
+                               sa.and_(col(Tally.year) == 0,
+                                       col(Tally.other_year) == filters.year))]
+    return [*where, col(Tally.year) == filters.year]
+
+
+def tallies_chosen(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    """Conditions on Tally for the department and questionnaire chosen."""
+    where = []
+    if filters.department_id is not None:
+        where.append(col(Tally.department_id) == filters.department_id)
+    if filters.questionnaire_id is not None:
+        where.append(col(Tally.questionnaire_id) == filters.questionnaire_id)
+    return where

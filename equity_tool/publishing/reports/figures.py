@@ -1,8 +1,7 @@
-"""The annual report's figures, each counted by the database in one grouped query per kind of
-figure (GROUP BY department and what is counted), never by loading assessments to count them.
-
-Lists (the approved assessments, the items) select only the columns the report prints. The
-turnaround's median needs the day differences themselves: only those leave the database.
+"""The annual report's figures: counts summed from the tallies (core.tallies), a few hundred
+rows however many assessments the year holds, and lists that select only the columns the
+report prints. The turnaround's median needs the day differences themselves: only those
+leave the database.
 """
 
 from __future__ import annotations
@@ -18,10 +17,11 @@ from sqlmodel import Session, col, func, select
 from equity_tool.core.models import (
     Assessment,
     AssessmentEvent,
-    AssessmentFlag,
     FollowUpItem,
     Submission,
+    Tally,
 )
+from equity_tool.core.tallies import Tallied, tally
 from equity_tool.core.vocabulary import (
     CLOSED_ITEM_STATUSES,
     AssessmentState,
@@ -83,60 +83,44 @@ def _completed(scope: Scope) -> list[sa.ColumnElement[bool]]:
             *_in_department(scope, Assessment.department_id)]
 
 
+def _tallied(scope: Scope, *kinds: Tallied) -> list[sa.ColumnElement[bool]]:
+    return [col(Tally.kind).in_([kind.value for kind in kinds]), col(Tally.year) == scope.year,
+            *_in_department(scope, Tally.department_id)]
+
+
 def completed_by_level(session: Session, scope: Scope) -> list[tuple[int, str, str | None, int]]:
     """(department id, questionnaire id, impact level id, assessments) completed in the year."""
-    return [tuple(row) for row in session.exec(
-        select(Assessment.department_id, Assessment.questionnaire_id, Assessment.impact_level,
-               func.count())
-        .where(*_completed(scope))
-        .group_by(col(Assessment.department_id), col(Assessment.questionnaire_id),
-                  col(Assessment.impact_level))).all()]
+    return [(department_id, questionnaire_id, level or None, int(count))
+            for department_id, questionnaire_id, level, count in session.exec(
+                tally(Tally.department_id, Tally.questionnaire_id, Tally.what)
+                .where(*_tallied(scope, Tallied.COMPLETED))).all()]
+
+
+DECISIONS = {Tallied.RETURNS: "returns", Tallied.RETURNED_IN_YEAR: "returned",
+             Tallied.APPROVALS: "approvals", Tallied.FIRST_SUBMISSIONS: "first submissions"}
 
 
 def decisions(session: Session, scope: Scope) -> dict[int, Counter]:
     """department id -> Counter of "returns", "returned" (assessments returned at least once
     in the year), "approvals" and "first submissions" that happened in the year."""
     counts: dict[int, Counter] = defaultdict(Counter)
-    found = session.exec(
-        select(Assessment.department_id, AssessmentEvent.to_state, func.count(),
-               func.count(sa.distinct(AssessmentEvent.assessment_id)))
-        .select_from(AssessmentEvent)
-        .join(Assessment, col(Assessment.id) == col(AssessmentEvent.assessment_id))
-        .where(col(AssessmentEvent.to_state).in_([AssessmentState.RETURNED.value,
-                                                  AssessmentState.APPROVED.value]),
-               # A step that changes no state (publishing, withdrawing) is no decision.
-               col(AssessmentEvent.from_state) != col(AssessmentEvent.to_state),
-               *scope.within(AssessmentEvent.at),
-               *_in_department(scope, Assessment.department_id))
-        .group_by(col(Assessment.department_id), col(AssessmentEvent.to_state))).all()
-    for department_id, state, times, assessments in found:
-        if AssessmentState(state) == AssessmentState.RETURNED:
-            counts[department_id].update(returns=times, returned=assessments)
-        else:
-            counts[department_id].update(approvals=times)
-    submitted = session.exec(
-        select(Assessment.department_id, func.count())
-        .select_from(Submission)
-        .join(Assessment, col(Assessment.id) == col(Submission.assessment_id))
-        .where(Submission.round == 1, *scope.within(Submission.at),
-               *_in_department(scope, Assessment.department_id))
-        .group_by(col(Assessment.department_id))).all()
-    for department_id, times in submitted:
-        counts[department_id]["first submissions"] = times
+    for department_id, kind, times in session.exec(
+            tally(Tally.department_id, Tally.kind).where(*_tallied(scope, *DECISIONS))).all():
+        counts[department_id][DECISIONS[Tallied(kind)]] = int(times)
     return counts
 
 
 def flags(session: Session, scope: Scope) -> list[tuple[int, str, str, str, int]]:
     """(department id, questionnaire id, flag id, severity, assessments) for the flags raised
     on the assessments completed in the year (as of their approval)."""
-    return [tuple(row) for row in session.exec(
-        select(Assessment.department_id, Assessment.questionnaire_id, AssessmentFlag.flag_id,
-               func.max(AssessmentFlag.severity), func.count())
-        .select_from(AssessmentFlag)
-        .join(Assessment, col(Assessment.id) == col(AssessmentFlag.assessment_id))
-        .where(*_completed(scope))
-        .group_by(col(Assessment.department_id), col(Assessment.questionnaire_id),
-                  col(AssessmentFlag.flag_id))).all()]
+    count = func.sum(Tally.count)
+    return [(department_id, questionnaire_id, flag_id, severity, int(times))
+            for department_id, questionnaire_id, flag_id, severity, times in session.exec(
+                select(Tally.department_id, Tally.questionnaire_id, Tally.what,
+                       func.max(Tally.detail), count)
+                .where(*_tallied(scope, Tallied.COMPLETED_FLAG))
+                .group_by(col(Tally.department_id), col(Tally.questionnaire_id),
+                          col(Tally.what)).having(count != 0)).all()]
 
 
 def approved(session: Session, scope: Scope) -> list[Approved]:
@@ -180,26 +164,40 @@ def _overdue(scope: Scope) -> sa.ColumnElement[bool]:
 
 def item_counts(session: Session, scope: Scope) -> dict[int, Counter]:
     """department id -> Counter of items of the year: by status value, "made" in the year,
-    "overdue", and "items" in all.
-
-    Counted in two parts that share no item (due in the year; made in the year but due
-    another year or never), each read from an index alone, where one OR of both would look
-    up every item's row."""
-    due = col(FollowUpItem.due_on)
-    due_then = sa.and_(due >= date(scope.year, 1, 1), due < date(scope.year + 1, 1, 1))
-    made = sa.and_(*scope.within(FollowUpItem.created_at))
+    "overdue", and "items" in all."""
     counts: dict[int, Counter] = defaultdict(Counter)
-    for part in (due_then, sa.and_(made, sa.or_(due.is_(None), sa.not_(due_then)))):
-        found = session.exec(
-            select(FollowUpItem.department_id, FollowUpItem.status, func.count(),
-                   func.coalesce(func.sum(sa.case((made, 1), else_=0)), 0),
-                   func.coalesce(func.sum(sa.case((_overdue(scope), 1), else_=0)), 0))
-            .where(part, *_in_department(scope, FollowUpItem.department_id))
-            .group_by(col(FollowUpItem.department_id), col(FollowUpItem.status))).all()
-        for department_id, status, total, made_then, overdue in found:
-            counts[department_id].update({ItemStatus(status).value: total, "items": total,
-                                          "made": int(made_then), "overdue": int(overdue)})
+    before = scope.overdue_before
+    found = session.exec(
+        tally(Tally.department_id, Tally.detail, Tally.year, Tally.other_year)
+        .where(col(Tally.kind) == Tallied.ITEM.value,
+               sa.or_(col(Tally.year) == scope.year, col(Tally.other_year) == scope.year),
+               *_in_department(scope, Tally.department_id))).all()
+    for department_id, status, due_year, made_year, total in found:
+        overdue = status in OPEN_STATUSES and 0 < due_year < before.year
+        counts[department_id].update({status: total, "items": total,
+                                      "made": total if made_year == scope.year else 0,
+                                      "overdue": total if overdue else 0})
+    if before.year == scope.year:  # the report's year is this year: due before today
+        for department_id, overdue in _overdue_this_year(session, scope, before):
+            counts[department_id]["overdue"] += overdue
     return counts
+
+
+def _overdue_this_year(session: Session, scope: Scope, before: date) -> list[tuple[int, int]]:
+    """(department id, open items due this year before `before`): months gone by from the
+    tallies, this month's days from the index on due dates."""
+    month = f"{before.month:02d}"
+    months = session.exec(
+        tally(Tally.department_id)
+        .where(*_tallied(scope, Tallied.DUE_MONTH), col(Tally.what) < month,
+               col(Tally.detail).in_(OPEN_STATUSES))).all()
+    days = session.exec(
+        select(FollowUpItem.department_id, func.count())
+        .where(col(FollowUpItem.due_on) >= before.replace(day=1),
+               col(FollowUpItem.due_on) < before, col(FollowUpItem.status).in_(OPEN_STATUSES),
+               *_in_department(scope, FollowUpItem.department_id))
+        .group_by(col(FollowUpItem.department_id))).all()
+    return [(d, int(n)) for d, n in (*months, *days)]
 
 
 def items(session: Session, scope: Scope, *, measures_only: bool = False) -> list[Item]:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from equity_tool.assessments.lists import questionnaire_titles
 from equity_tool.assessments.service import DECISION_KINDS
+from equity_tool.core import tallies
 from equity_tool.core.models import utcnow
 from equity_tool.core.vocabulary import ItemKind, ItemStatus
 from equity_tool.publishing.dashboard.assessment_figures import percentile
@@ -84,7 +85,9 @@ def _days_text(days: float | None) -> str:
 
 def build_report(session: Session, scope: Scope, questionnaires: Iterable[Questionnaire], *,
                  now: datetime | None = None) -> AnnualReport:
-    """Every figure of the report for `scope`, from a handful of grouped queries."""
+    """Every figure of the report for `scope`: counts from the tallies, lists from a
+    handful of queries."""
+    tallies.ensure(session, scope.timezone)
     words = Words.of(session, questionnaires)
     names = dict(departments(session))
     levels = figures.completed_by_level(session, scope)
