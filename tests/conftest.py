@@ -24,7 +24,7 @@ from werkzeug.test import TestResponse
 
 from equity_tool import create_app, demo
 from equity_tool.accounts import service as accounts
-from equity_tool.core import db, migrate
+from equity_tool.core import db, migrate, tallies
 from equity_tool.core.models import Assessment, User
 from equity_tool.notifications.service import MailSettings
 from equity_tool.questionnaire import Questionnaire
@@ -198,7 +198,12 @@ def app(database_url: str, questionnaire_folder: Path) -> Iterator[Flask]:
     })
     app.test_client_class = PageClient
     yield app
+    # Whatever the test did through the app, the tallies it counted from (if it counted) agree
+    # with a fresh count: a use case that forgot to refresh them fails here.
+    with Session(db.get_engine(app)) as session:
+        wrong = tallies.differences(session)
     db.get_engine(app).dispose()
+    assert not wrong, "tallies differ from a fresh count:\n" + "\n".join(wrong[:20])
 
 
 @pytest.fixture

@@ -119,9 +119,7 @@ def refresh(session: Session, *assessment_ids: int) -> None:
     if zone is None or not assessment_ids:
         return
     ids = sorted(set(assessment_ids))
-    # Two changes to one assessment take turns (PostgreSQL; SQLite has one writer at a time),
-    # so the second compares with what the first stored.
-    session.execute(select(Assessment.id).where(col(Assessment.id).in_(ids)).with_for_update())
+    hold(session, *ids)
     new = contributions(session, ids, ZoneInfo(zone))
     delta: Counter[Key] = Counter()
     for keys in _stored(session, ids).values():
@@ -130,6 +128,16 @@ def refresh(session: Session, *assessment_ids: int) -> None:
         delta.update(keys)
     _add(session, delta)
     _store(session, new)
+
+
+def hold(session: Session, *assessment_ids: int) -> None:
+    """Lock these assessments' rows until the transaction ends (PostgreSQL; SQLite has one
+    writer at a time): two changes to one assessment's figures take turns, so the second
+    compares with what the first stored. A use case that changes an item before its
+    assessment's figures holds the assessment first, the order the workflow locks in (the
+    assessment, then its items), so that neither waits for the other forever."""
+    session.execute(select(Assessment.id).where(col(Assessment.id).in_(sorted(assessment_ids)))
+                    .with_for_update())
 
 
 def rebuild(session: Session, timezone: str) -> None:

@@ -272,6 +272,7 @@ def _store(session: Session, user: User, item: FollowUpItem, revision: int,
     """The conditional UPDATE (only while the item is at `revision`) and the history entry,
     in one commit: of two updates based on the same revision exactly one is kept."""
     now = utcnow()
+    tallies.hold(session, item.assessment_id)
     values: dict[str, Any] = {
         "status": cleaned.status.value, "revision": revision + 1, "latest_update_at": now,
         "status_reason": cleaned.note if cleaned.status == ItemStatus.DROPPED else None,
