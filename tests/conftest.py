@@ -17,6 +17,7 @@ from typing import Any
 
 import lxml.html
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
@@ -200,8 +201,11 @@ def app(database_url: str, questionnaire_folder: Path) -> Iterator[Flask]:
     yield app
     # Whatever the test did through the app, the tallies it counted from (if it counted) agree
     # with a fresh count: a use case that forgot to refresh them fails here.
-    with Session(db.get_engine(app)) as session:
-        wrong = tallies.differences(session)
+    try:
+        with Session(db.get_engine(app)) as session:
+            wrong = tallies.differences(session)
+    except sa.exc.OperationalError:  # a test of an outage took the database away
+        wrong = []
     db.get_engine(app).dispose()
     assert not wrong, "tallies differ from a fresh count:\n" + "\n".join(wrong[:20])
 
