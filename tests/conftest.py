@@ -198,6 +198,8 @@ def app(database_url: str, questionnaire_folder: Path) -> Iterator[Flask]:
         "EQUITY_TOOL_QUESTIONNAIRES": questionnaire_folder,
     })
     app.test_client_class = PageClient
+    with Session(db.get_engine(app)) as session:  # kept from the start, as after `db upgrade`
+        tallies.ensure(session, app.config["EQUITY_TOOL_TIMEZONE"])
     yield app
     # Whatever the test did through the app, the tallies it counted from (if it counted) agree
     # with a fresh count: a use case that forgot to refresh them fails here.

@@ -168,3 +168,4 @@ def _items(session: Session, world: World) -> None:
         session.add(item)
         world.items[number] = item
     session.commit()
+    factories.counted(session)

@@ -146,6 +146,7 @@ def test_the_year_choices_are_the_citys_years_of_approval(session, people, appro
         assessment.approved_at = approved_at  # approved at that moment
         session.add(assessment)
     session.commit()
+    factories.counted(session, approved, second)
 
     def years(timezone):
         return list(read.choices(session, registry.all_offered(), timezone=timezone)["year"])

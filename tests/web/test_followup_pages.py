@@ -11,6 +11,7 @@ from equity_tool.core.models import FollowUpItem
 from equity_tool.core.paging import PAGE_SIZE
 from equity_tool.followup import lists
 from equity_tool.web.views import followup as followup_views
+from tests import factories
 
 pytestmark = pytest.mark.usefixtures("people")
 TODAY = dt.date(2027, 5, 10)  # the first action (due 30 April 2027) is overdue
@@ -196,6 +197,7 @@ def test_the_department_list_is_paged(app, login, people, approved, session):
                                  question_id="extra", position=extra + 1, kind="commitment",
                                  title=f"Extra {extra:02}", due_on=dt.date(2031, 1, 1)))
     session.commit()
+    factories.counted(session, approved)
     client = client_of(app, login, people, "staff")
     url = f"/departments/{approved.department_id}/follow-up"
     first = client.get_page(url)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from equity_tool.accounts import service as accounts
 from equity_tool.core.models import Assessment, AssessmentState, QuestionnaireVersion
+from tests import factories
 
 
 def add_assessment(session, *, title, department, author, state=AssessmentState.DRAFT):
@@ -19,6 +20,7 @@ def add_assessment(session, *, title, department, author, state=AssessmentState.
         state=state, updated_at=datetime(2026, 3, 4, 14, 5, tzinfo=UTC),
     ))
     session.commit()
+    factories.counted(session)
 
 
 def test_staff_see_their_departments_assessments(client, login, make_user, session):

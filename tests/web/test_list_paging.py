@@ -134,6 +134,7 @@ def approve_by_hand(session, assessment, when: datetime) -> None:
     session.add(assessment)
     verdict.record(session, assessment, factories.load_questionnaire(assessment.questionnaire_id))
     session.commit()
+    factories.counted(session, assessment)
 
 
 @pytest.fixture

@@ -97,6 +97,7 @@ def test_the_queue_lists_the_longest_waiting_first_with_counts_and_filters(
     waited(session, oldest, 20)
     waited(session, middle, 10)
     waited(session, newest, 1)
+    factories.counted(session, newest)
     act(people["officer"], oldest, Action.START_REVIEW)
 
     page = officer.get_page("/review")
