@@ -51,5 +51,6 @@ def test_cli_upgrade_current_and_downgrade(tmp_path):
     assert revision(url) is not None
     assert schema_differences(url) == []
     assert "0009 (head)" in runner.invoke(args=["db", "current"]).output
+    assert "the kept figures were right" in runner.invoke(args=["db", "recount"]).output
     assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
     assert revision(url) is None

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from equity_tool.core import db, tallies
-from equity_tool.core.models import FollowUpItem, Tally, TallyBasis, User
+from equity_tool.core.models import Assessment, FollowUpItem, Tally, TallyBasis, User
 from equity_tool.core.tallies import Tallied
 from equity_tool.followup import service as followup
 from equity_tool.review.workflow import Action
@@ -126,3 +126,14 @@ def test_progress_on_two_items_at_one_instant_counts_both(app, session, people, 
             thread.join(timeout=60)
         assert failures == []
         assert agrees(session), tallies.differences(session)
+
+
+def test_rows_changed_by_hand_are_counted_again_on_request(runner, session, people, answered):
+    bikes = answered(people["staff"], title="Bike share")
+    session.execute(sa.update(Assessment).where(Assessment.id == bikes.id)
+                    .values(state="withdrawn"))  # by hand, in the database: the app never knew
+    session.commit()
+    assert not agrees(session)
+    result = runner.invoke(args=["db", "recount"])
+    assert result.exit_code == 0 and "figure(s) had differed" in result.output
+    assert agrees(session) and kept(session, Tallied.STATE, what="withdrawn") == 1
