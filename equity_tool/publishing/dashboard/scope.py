@@ -72,13 +72,15 @@ def assessments_where(filters: Filters, *, dated_by=None) -> list[sa.ColumnEleme
     return [stamp >= filters.start, stamp < filters.end, *assessments_chosen(filters)]
 
 
-def assessments_chosen(filters: Filters) -> list[sa.ColumnElement[bool]]:
-    """Conditions on Assessment for the department and questionnaire chosen, any year."""
+def assessments_chosen(filters: Filters, model: type = Assessment
+                       ) -> list[sa.ColumnElement[bool]]:
+    """Conditions on Assessment (or Tally, which has the same two columns) for the department
+    and questionnaire chosen, any year."""
     where = []
     if filters.department_id is not None:
-        where.append(col(Assessment.department_id) == filters.department_id)
+        where.append(col(model.department_id) == filters.department_id)
     if filters.questionnaire_id is not None:
-        where.append(col(Assessment.questionnaire_id) == filters.questionnaire_id)
+        where.append(col(model.questionnaire_id) == filters.questionnaire_id)
     return where
 
 
@@ -112,7 +114,8 @@ def tallied(filters: Filters, *kinds: Tallied, any_year: bool = False
     """Conditions on Tally: of one of `kinds`, in the year (unless `any_year`), and of the
     department and questionnaire chosen. Items belong to the year they are due, or were made
     if undated."""
-    where = [col(Tally.kind).in_([kind.value for kind in kinds]), *tallies_chosen(filters)]
+    where = [col(Tally.kind).in_([kind.value for kind in kinds]),
+             *assessments_chosen(filters, Tally)]
     if any_year:
         return where
     if kinds == (Tallied.ITEM,):
@@ -121,12 +124,3 @@ def tallied(filters: Filters, *kinds: Tallied, any_year: bool = False
                                        col(Tally.other_year) == filters.year))]
     return [*where, col(Tally.year) == filters.year]
 
-
-def tallies_chosen(filters: Filters) -> list[sa.ColumnElement[bool]]:
-    """Conditions on Tally for the department and questionnaire chosen."""
-    where = []
-    if filters.department_id is not None:
-        where.append(col(Tally.department_id) == filters.department_id)
-    if filters.questionnaire_id is not None:
-        where.append(col(Tally.questionnaire_id) == filters.questionnaire_id)
-    return where
