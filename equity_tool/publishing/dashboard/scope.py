@@ -123,4 +123,3 @@ def tallied(filters: Filters, *kinds: Tallied, any_year: bool = False
                                sa.and_(col(Tally.year) == 0,
                                        col(Tally.other_year) == filters.year))]
     return [*where, col(Tally.year) == filters.year]
-
