@@ -5,7 +5,8 @@ initdb/pg_ctl, see tests/local_servers.py), the script migrates two fresh databa
 them with `flask demo --scale N` (equity_tool.demo_scale: the demo users, then N assessments
 across 20 departments and five years, made through the real workflow, with their follow-up
 items and progress updates): N = 200 and N = 20,000, then refreshes the planner's statistics
-as `flask demo --scale` and `flask db upgrade` do (ANALYZE). Both apps stay open in this
+as `flask demo --scale` and `flask db upgrade` do (ANALYZE; VACUUM ANALYZE on PostgreSQL,
+which index-only scans need). Both apps stay open in this
 process, each with a Flask test client signed in as the equity officer through the sign-in
 page.
 

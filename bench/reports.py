@@ -5,7 +5,7 @@ initdb/pg_ctl, see tests/local_servers.py), the script migrates two fresh databa
 them with `flask demo --scale N` (equity_tool.demo_scale: the demo users, then N assessments
 across 20 departments and five years, made through the real workflow, with their follow-up
 items): N = 200 and N = 20,000, then refreshes the planner's statistics as `flask demo
---scale` and `flask db upgrade` do (ANALYZE).
+--scale` and `flask db upgrade` do (ANALYZE; VACUUM ANALYZE on PostgreSQL).
 
 The report is last year's, citywide (a full year of the five the demo spreads over). Each
 measure runs WARMUP times, then RUNS times alternating between the small and the large
