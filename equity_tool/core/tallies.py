@@ -156,12 +156,11 @@ def rebuild(session: Session, timezone: str) -> None:
 
 
 def _lock_basis(session: Session, timezone: str) -> None:
-    """Take the basis row for this transaction (waiting for any refresh under way) and set
-    its time zone."""
-    table = TallyBasis.__table__
+    """Set the basis row's time zone: the write holds the row for this transaction, once
+    any refresh under way has committed."""
     values = {"id": 1, "timezone": timezone, "built_at": utcnow()}
-    session.execute(_upsert(session, table, ["id"], values, ["timezone", "built_at"]))
-    session.execute(select(TallyBasis.id).where(TallyBasis.id == 1).with_for_update())
+    session.execute(_upsert(session, TallyBasis.__table__, ["id"], values,
+                            ["timezone", "built_at"]))
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
