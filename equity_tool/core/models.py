@@ -362,6 +362,8 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
     assessment_id: int | None = Field(default=None, foreign_key="assessments.id")
+    # The follow-up item it is about (an overdue reminder): its link opens the item's page.
+    follow_up_item_id: int | None = Field(default=None, foreign_key="follow_up_items.id")
     subject: str = Field(sa_type=sa.String(300))
     body: str = Field(sa_type=sa.Text)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -58,6 +58,7 @@ class _Due:
     assessment_id: int
     title: str
     body: str
+    item_id: int | None = None  # an overdue item: the notification opens it
 
 
 def _overdue(item: FollowUpItem, assessment_title: str) -> _Due:
@@ -68,7 +69,7 @@ def _overdue(item: FollowUpItem, assessment_title: str) -> _Due:
         item.assessment_id, f"Overdue: “{item.title}”",
         f"“{item.title}”, promised in “{assessment_title}”, was due on {due} and is "
         f"{item.status}. Record progress on it in the assessment's follow-up, or mark it as "
-        "done, or as dropped with the reason.")
+        "done, or as dropped with the reason.", item.id)
 
 
 def _review(assessment: Assessment) -> _Due:
@@ -95,7 +96,8 @@ def _send_once(session: Session, due: _Due, mail: MailSettings | None) -> int:
             col(User.role).in_([r.value for r in DEPARTMENT_ROLES]),
             User.active == sa.true())).all()
         notifications.notify(session, users=people, subject=due.title, body=due.body,
-                             assessment_id=due.assessment_id, mail=mail)
+                             assessment_id=due.assessment_id, follow_up_item_id=due.item_id,
+                             mail=mail)
         session.commit()
     except sa.exc.IntegrityError:  # raced by another worker on a database without upserts
         session.rollback()

@@ -69,14 +69,17 @@ class MailSettings:
 
 
 def notify(session: Session, *, users: Iterable[User], subject: str, body: str,
-           assessment_id: int | None, mail: MailSettings | None) -> list[Notification]:
-    """Add a notification for each user (in the caller's transaction; no commit here).
+           assessment_id: int | None, mail: MailSettings | None,
+           follow_up_item_id: int | None = None) -> list[Notification]:
+    """Add a notification for each user (in the caller's transaction; no commit here); its
+    link opens the follow-up item if there is one, else the assessment.
 
     With mail configured its email is "pending", due at once, for the worker to send."""
     added = []
     for user in {u.id: u for u in users if u.active}.values():
         notification = Notification(
-            user_id=user.id, assessment_id=assessment_id, subject=subject, body=body,
+            user_id=user.id, assessment_id=assessment_id, follow_up_item_id=follow_up_item_id,
+            subject=subject, body=body,
             email_status=PENDING if mail else NOT_SENT,
             email_next_try=utcnow() if mail else None,
         )

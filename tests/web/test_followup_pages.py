@@ -9,7 +9,7 @@ import pytest
 
 from equity_tool.core.models import FollowUpItem
 from equity_tool.core.paging import PAGE_SIZE
-from equity_tool.followup import lists
+from equity_tool.followup import lists, reminders
 from equity_tool.web.views import followup as followup_views
 from tests import factories
 
@@ -211,3 +211,15 @@ def test_councillors_may_not_list_a_department(app, login, people, approved):
     client = client_of(app, login, people, "councillor")
     client.get_page(f"/departments/{approved.department_id}/follow-up", status=403)
 
+
+
+def test_an_overdue_reminder_opens_the_item_to_record_progress(app, login, people, approved,
+                                                               session):
+    reminders.send_due(session, TODAY, None)
+    item = item_titled(session, approved, "Award the construction contract")
+    client = client_of(app, login, people, "staff")
+    notices = client.get_page("/notifications")
+    link = notices.one("//ul[@id='notifications']//h2/a[contains(., 'Overdue')]").get("href")
+    assert client.get_page(link, status=302).location == item_url(item)
+    page = client.get_page(item_url(item))
+    assert page.h1 == "Award the construction contract"

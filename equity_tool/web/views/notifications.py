@@ -36,6 +36,9 @@ def open_notification(notification_id: int):
                                              notification_id=notification_id)
     if opened.assessment_id is None:
         return redirect(url_for(".list_notifications"))
+    if opened.follow_up_item_id is not None:
+        return redirect(url_for("followup.show_item", assessment_id=opened.assessment_id,
+                                item_id=opened.follow_up_item_id))
     page = "review.show_review" if access.may_review(current_user) else "assessments.task_list"
     return redirect(url_for(page, assessment_id=opened.assessment_id))
 

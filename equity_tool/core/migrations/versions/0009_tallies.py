@@ -1,4 +1,5 @@
-"""Tallies: the dashboard's and the annual report's figures kept as the data changes.
+"""Tallies: the dashboard's and the annual report's figures kept as the data changes; and the
+follow-up item a notification is about (an overdue reminder opens the item).
 
 Revision ID: 0009
 Revises: 0008
@@ -19,6 +20,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("follow_up_item_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key("fk_notifications_follow_up_item_id_follow_up_items",
+                                    "follow_up_items", ["follow_up_item_id"], ["id"])
     op.create_table(
         "tallies",
         sa.Column("kind", sa.String(length=30), nullable=False),
@@ -55,3 +60,7 @@ def downgrade() -> None:
     op.drop_table("assessment_tallies")
     op.drop_index("ix_tallies_other_year", table_name="tallies")
     op.drop_table("tallies")
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_notifications_follow_up_item_id_follow_up_items",
+                                 type_="foreignkey")
+        batch_op.drop_column("follow_up_item_id")
